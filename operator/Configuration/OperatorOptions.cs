@@ -1,0 +1,32 @@
+namespace Kuroku.Operator.Configuration;
+
+/// <summary>
+/// Operator-wide settings. The desired-state builders read only <see cref="DefaultDomain"/> and
+/// <see cref="NginxImage"/>; the rest drives the runtime.
+/// </summary>
+public sealed record OperatorOptions
+{
+    /// <summary>The nginx image put in front of web processes that serve static content.</summary>
+    public const string DefaultNginxImage = "docker.io/nginxinc/nginx-unprivileged:1.27-alpine";
+
+    /// <summary>With a default domain, every app also answers at &lt;app&gt;-&lt;namespace&gt;.&lt;domain&gt;.</summary>
+    public string? DefaultDomain { get; init; }
+
+    /// <summary>The image of the nginx sidecar (must run as a non-root user).</summary>
+    public string NginxImage { get; init; } = DefaultNginxImage;
+
+    /// <summary>How many WebApps are reconciled at once.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Watch only this namespace; null watches the whole cluster.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Run controllers only while holding the leader Lease.</summary>
+    public bool LeaderElection { get; init; } = true;
+
+    /// <summary>Where the leader Lease lives.</summary>
+    public string LeaderElectionNamespace { get; init; } = "kuroku-system";
+
+    /// <summary>How often every WebApp is reconciled even when nothing changed.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+}
