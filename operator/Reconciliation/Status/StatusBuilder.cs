@@ -1,0 +1,185 @@
+using System.Globalization;
+using k8s.Models;
+using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+
+namespace Kuroku.Operator.Reconciliation.Status;
+
+/// <summary>What the reconciler saw and did in one pass: the input of the pure status computation.</summary>
+/// <param name="ValidationErrors">"path: message" lines when the spec is invalid, else empty.</param>
+/// <param name="Deployments">The live Deployment of each process (after this pass's writes), or absent.</param>
+/// <param name="Problems">Children that could not be applied (for example a namesake owned by someone else).</param>
+/// <param name="WebSelector">The label selector of the web pods, for the scale subresource.</param>
+public sealed record Observation(
+    IReadOnlyList<string> ValidationErrors,
+    IReadOnlyDictionary<string, V1Deployment> Deployments,
+    IReadOnlyList<string> Problems,
+    string? WebSelector);
+
+/// <summary>Pure: (WebApp, observation, clock) → the status the WebApp should have.</summary>
+public static class StatusBuilder
+{
+    public static WebAppStatus Build(WebApp app, OperatorOptions options, Observation seen, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(seen);
+        var previous = app.Status;
+        var generation = app.Metadata.Generation;
+        var status = new WebAppStatus
+        {
+            ObservedGeneration = generation,
+            Release = previous?.Release,
+            Releases = previous?.Releases,
+        };
+
+        V1Condition Condition(string type, bool value, string reason, string message) =>
+            MakeCondition(previous, type, value, reason, message, generation, now);
+
+        if (seen.ValidationErrors.Count > 0)
+        {
+            // Leave the last good picture of the processes in place: nothing was touched.
+            status.Url = previous?.Url;
+            status.Selector = previous?.Selector;
+            status.Processes = previous?.Processes;
+            status.ProcessSummary = previous?.ProcessSummary;
+            var message = string.Join("; ", seen.ValidationErrors);
+            status.Conditions =
+            [
+                Condition(Conditions.Ready, false, Conditions.Reasons.InvalidSpec, message),
+                Condition(Conditions.Progressing, false, Conditions.Reasons.InvalidSpec, "the spec is invalid; no child object was changed"),
+                Condition(Conditions.Degraded, true, Conditions.Reasons.InvalidSpec, message),
+            ];
+            return status;
+        }
+
+        status.Url = Url(app, options);
+        status.Selector = seen.WebSelector;
+        var processes = new SortedDictionary<string, ProcessStatus>(ProcessOrder.Instance);
+        var rolling = new List<string>();
+        var stuck = new List<string>();
+        foreach (var name in app.Spec.Processes.Keys.Order(ProcessOrder.Instance))
+        {
+            seen.Deployments.TryGetValue(name, out var deployment);
+            var desired = deployment?.Spec?.Replicas ?? 0;
+            processes[name] = new ProcessStatus
+            {
+                Replicas = desired,
+                ReadyReplicas = deployment?.Status?.ReadyReplicas ?? 0,
+                UpdatedReplicas = deployment?.Status?.UpdatedReplicas ?? 0,
+            };
+            if (deployment is null || !RolledOut(deployment))
+            {
+                rolling.Add(name);
+            }
+
+            if (deployment?.Status?.Conditions?.Any(c => c.Type == "Progressing" && c.Status == "False"
+                    && c.Reason == Conditions.Reasons.ProgressDeadlineExceeded) == true)
+            {
+                stuck.Add(name);
+            }
+        }
+
+        status.Processes = processes;
+        status.ProcessSummary = string.Join(", ", processes.Select(p =>
+            string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.ReadyReplicas}/{p.Value.Replicas}")));
+
+        if (seen.Problems.Count > 0)
+        {
+            var message = string.Join("; ", seen.Problems);
+            status.Conditions =
+            [
+                Condition(Conditions.Ready, false, Conditions.Reasons.ChildConflict, message),
+                Condition(Conditions.Progressing, rolling.Count > 0, rolling.Count > 0 ? Conditions.Reasons.RollingOut : Conditions.Reasons.Complete, status.ProcessSummary),
+                Condition(Conditions.Degraded, true, Conditions.Reasons.ChildConflict, message),
+            ];
+            return status;
+        }
+
+        var ready = rolling.Count == 0;
+        status.Conditions =
+        [
+            ready
+                ? Condition(Conditions.Ready, true, Conditions.Reasons.AllProcessesReady, status.ProcessSummary)
+                : Condition(Conditions.Ready, false, Conditions.Reasons.ProcessesNotReady, "waiting for " + string.Join(", ", rolling) + ": " + status.ProcessSummary),
+            ready
+                ? Condition(Conditions.Progressing, false, Conditions.Reasons.Complete, "every process runs the current release")
+                : Condition(Conditions.Progressing, stuck.Count == 0, stuck.Count == 0 ? Conditions.Reasons.RollingOut : Conditions.Reasons.ProgressDeadlineExceeded, "rolling out " + string.Join(", ", rolling)),
+            stuck.Count > 0
+                ? Condition(Conditions.Degraded, true, Conditions.Reasons.ProgressDeadlineExceeded, "rollout stuck past its deadline: " + string.Join(", ", stuck))
+                : Condition(Conditions.Degraded, false, Conditions.Reasons.AsExpected, "no problem found"),
+        ];
+        return status;
+    }
+
+    /// <summary>
+    /// The app's URL: its first host (https with TLS), else its default-domain host, else its
+    /// cluster-internal Service address when it has a web process.
+    /// </summary>
+    public static string? Url(WebApp app, OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!app.Spec.Processes.ContainsKey(WebAppApi.WebProcess))
+        {
+            return null;
+        }
+
+        var domains = app.Spec.Domains;
+        if (domains?.Hosts is { Count: > 0 } hosts)
+        {
+            return (domains.Tls is null ? "http://" : "https://") + hosts[0];
+        }
+
+        var name = app.Metadata.Name;
+        var ns = app.Metadata.NamespaceProperty ?? "default";
+        return string.IsNullOrEmpty(options.DefaultDomain)
+            ? $"http://{name}.{ns}.svc"
+            : $"http://{name}-{ns}.{options.DefaultDomain}";
+    }
+
+    /// <summary>A Deployment has finished rolling out its current template, the way `kubectl rollout status` decides.</summary>
+    public static bool RolledOut(V1Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var s = deployment.Status;
+        var desired = deployment.Spec?.Replicas ?? 1;
+        return s is not null
+               && (s.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0)
+               && (s.UpdatedReplicas ?? 0) >= desired
+               && (s.Replicas ?? 0) <= (s.UpdatedReplicas ?? 0)
+               && (s.AvailableReplicas ?? 0) >= desired;
+    }
+
+    private static V1Condition MakeCondition(
+        WebAppStatus? previous, string type, bool value, string reason, string message, long? generation, DateTime now)
+    {
+        var status = value ? "True" : "False";
+        var before = previous?.Conditions?.FirstOrDefault(c => c.Type == type);
+        return new V1Condition
+        {
+            Type = type,
+            Status = status,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = generation,
+            // The transition time moves only when the status flips, as kstatus and Argo CD expect.
+            LastTransitionTime = before is not null && before.Status == status && before.LastTransitionTime is { } t ? t : now,
+        };
+    }
+
+    /// <summary>web first, then the other processes by name.</summary>
+    private sealed class ProcessOrder : IComparer<string>
+    {
+        public static readonly ProcessOrder Instance = new();
+
+        public int Compare(string? x, string? y) =>
+            (x == WebAppApi.WebProcess, y == WebAppApi.WebProcess) switch
+            {
+                (true, true) => 0,
+                (true, false) => -1,
+                (false, true) => 1,
+                _ => string.CompareOrdinal(x, y),
+            };
+    }
+}
