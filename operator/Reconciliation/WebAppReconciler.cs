@@ -203,7 +203,7 @@ public sealed class WebAppReconciler(
         for (var attempt = 0; ; attempt++)
         {
             var status = StatusBuilder.Build(app, options, seen, now);
-            if (KubernetesJson.Serialize(status) == KubernetesJson.Serialize(app.Status))
+            if (app.Status is not null && KubernetesJson.Serialize(status) == KubernetesJson.Serialize(app.Status))
             {
                 return;
             }
