@@ -4,12 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-for tool in nginx lua5.1; do
-  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
-    echo "test.sh: '$tool' is missing; install it with: apt-get install -y ${tool/nginx/nginx-light}" >&2
+# Debian packages the tests drive for real: nginx (static content, maintenance), Lua 5.1 (Argo CD health
+# script), unzip (helm from its npm package). Installed when missing and we may; otherwise say how.
+need=()
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+command -v lua5.1 >/dev/null 2>&1 || need+=(lua5.1)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
     exit 1
   fi
-done
+fi
 
 bash tests/tools/install.sh
 dotnet build Operator.sln -c Release -nologo -clp:ErrorsOnly
