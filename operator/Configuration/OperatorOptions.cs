@@ -29,4 +29,25 @@ public sealed record OperatorOptions
 
     /// <summary>How often every WebApp is reconciled even when nothing changed.</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The kubeconfig file to use; null: in-cluster service account, else $KUBECONFIG or ~/.kube/config.</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>The kubeconfig context to use; null: the current one.</summary>
+    public string? Context { get; init; }
+
+    /// <summary>Plain HTTP port for /metrics, /healthz and /readyz.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>HTTPS port for the admission webhooks.</summary>
+    public int WebhookPort { get; init; } = 9443;
+
+    /// <summary>Where the webhook's tls.crt and tls.key live (mounted, or generated there).</summary>
+    public string WebhookCertDir { get; init; } = "/tmp/k8s-webhook-server/serving-certs";
+
+    /// <summary>Serve the admission webhooks.</summary>
+    public bool Webhooks { get; init; } = true;
+
+    /// <summary>This replica's identity for leader election (the pod name in the cluster).</summary>
+    public string Identity { get; init; } = Environment.MachineName;
 }
