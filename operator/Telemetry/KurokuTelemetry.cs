@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Kuroku.Operator.Telemetry;
+
+/// <summary>
+/// The operator's one ActivitySource and one Meter, named once. Every instrument lives here so the
+/// metric names a dashboard depends on are in one file.
+/// </summary>
+public static class KurokuTelemetry
+{
+    public const string Name = "Kuroku.Operator";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Reconciles by result: success, requeue, error, terminal.</summary>
+    public static readonly Counter<long> Reconciles =
+        Meter.CreateCounter<long>("kuroku.reconciles", "{reconcile}", "Reconciles of WebApps by result");
+
+    public static readonly Histogram<double> ReconcileDuration =
+        Meter.CreateHistogram<double>("kuroku.reconcile.duration", "s", "Time spent in one reconcile");
+
+    public static readonly Histogram<double> QueueWait =
+        Meter.CreateHistogram<double>("kuroku.queue.wait", "s", "Time a key waited in the work queue before a worker took it");
+
+    /// <summary>API requests by verb, resource and HTTP status code.</summary>
+    public static readonly Counter<long> ApiRequests =
+        Meter.CreateCounter<long>("kuroku.api.requests", "{request}", "Requests to the Kubernetes API server");
+
+    public static readonly Counter<long> WatchRestarts =
+        Meter.CreateCounter<long>("kuroku.watch.restarts", "{restart}", "Watch streams restarted, by resource and reason");
+
+    /// <summary>Releases by result: created, succeeded, failed.</summary>
+    public static readonly Counter<long> Releases =
+        Meter.CreateCounter<long>("kuroku.releases", "{release}", "Releases by result");
+
+    private static Func<long> _queueDepth = () => 0;
+    private static Func<bool> _isLeader = () => false;
+
+    public static readonly ObservableGauge<long> QueueDepth =
+        Meter.CreateObservableGauge("kuroku.queue.depth", () => _queueDepth(), "{key}", "Keys waiting in the work queue");
+
+    public static readonly ObservableGauge<int> Leader =
+        Meter.CreateObservableGauge("kuroku.leader", () => _isLeader() ? 1 : 0, "{bool}", "1 while this replica leads");
+
+    /// <summary>Connects the observable gauges to the running queue and elector.</summary>
+    public static void Observe(Func<long> queueDepth, Func<bool> isLeader)
+    {
+        _queueDepth = queueDepth;
+        _isLeader = isLeader;
+    }
+}
