@@ -9,13 +9,26 @@ namespace Kuroku.Operator.Reconciliation.Desired;
 public static class DesiredState
 {
     /// <summary>
-    /// Every child object the WebApp needs, in a stable order. Same input, same output, byte for byte.
-    /// The input must already be defaulted (as the API server does) and valid.
+    /// Every child object the WebApp needs, in a stable order: ConfigMaps, Services, Deployments,
+    /// HorizontalPodAutoscalers, PodDisruptionBudgets, Ingresses, each group by name. Same input, same
+    /// output, byte for byte. The input should be valid; absent fields read as their defaults.
     /// </summary>
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(WebApp app, OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
-        return [];
+        var processes = WebProcess.Ordered(app);
+        var groups = new IEnumerable<IKubernetesObject<V1ObjectMeta>?>[]
+        {
+            [Router.BuildConfigMap(app)],
+            [ServiceBuilder.Build(app)],
+            processes.Select(p => DeploymentBuilder.Build(app, p.Key, p.Value, options)),
+            processes.Select(p => HorizontalPodAutoscalerBuilder.Build(app, p.Key, p.Value)),
+            [PodDisruptionBudgetBuilder.Build(app)],
+            [IngressBuilder.Build(app, options)],
+        };
+        return groups
+            .SelectMany(group => group.OfType<IKubernetesObject<V1ObjectMeta>>().OrderBy(o => o.Metadata.Name, StringComparer.Ordinal))
+            .ToList();
     }
 }
