@@ -23,10 +23,12 @@ public static class ChildLabels
     private const int MaxLabelValueLength = 63;
 
     /// <summary>
-    /// Every label of a child: the stable ones plus app.kubernetes.io/version (the image tag) when the
-    /// image has a tag. Keys are inserted in ordinal order, so serialization is byte-stable.
+    /// Every label of a child: the stable ones, plus app.kubernetes.io/version (the image tag) when
+    /// <paramref name="versioned"/> and the image has a tag. Only workloads (Deployments and their pods)
+    /// carry the version: a new image then rewrites the Deployments alone, not every child.
+    /// Keys are inserted in ordinal order, so serialization is byte-stable.
     /// </summary>
-    public static IDictionary<string, string> For(WebApp app, string component)
+    public static IDictionary<string, string> For(WebApp app, string component, bool versioned = false)
     {
         ArgumentNullException.ThrowIfNull(app);
         var labels = new SortedDictionary<string, string>(Selector(app, component), StringComparer.Ordinal)
@@ -34,7 +36,7 @@ public static class ChildLabels
             [ManagedBy] = Manager,
             [PartOf] = AppName(app),
         };
-        var version = VersionOf(app.Spec?.Image);
+        var version = versioned ? VersionOf(app.Spec?.Image) : null;
         if (version is not null)
         {
             labels[Version] = version;
@@ -96,11 +98,11 @@ public static class ChildLabels
 
     internal static string AppName(WebApp app) => app.Metadata?.Name ?? "";
 
-    internal static V1ObjectMeta Metadata(WebApp app, string name, string component) => new()
+    internal static V1ObjectMeta Metadata(WebApp app, string name, string component, bool versioned = false) => new()
     {
         Name = name,
         NamespaceProperty = app.Metadata?.NamespaceProperty,
-        Labels = For(app, component),
+        Labels = For(app, component, versioned),
         OwnerReferences = [Ownership.ControllerReference(app)],
     };
 }

@@ -60,7 +60,7 @@ public static class DeploymentBuilder
 
         return new V1Deployment
         {
-            Metadata = ChildLabels.Metadata(app, ChildNames.Process(appName, process), process),
+            Metadata = ChildLabels.Metadata(app, ChildNames.Process(appName, process), process, versioned: true),
             Spec = new V1DeploymentSpec
             {
                 Replicas = spec.Autoscaling is null ? spec.Replicas ?? Defaults.Replicas : null,
@@ -70,7 +70,7 @@ public static class DeploymentBuilder
                 {
                     Metadata = new V1ObjectMeta
                     {
-                        Labels = ChildLabels.For(app, process),
+                        Labels = ChildLabels.For(app, process, versioned: true),
                         Annotations = new Dictionary<string, string>(annotations, StringComparer.Ordinal),
                     },
                     Spec = podSpec,

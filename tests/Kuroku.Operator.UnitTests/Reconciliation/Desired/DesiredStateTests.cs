@@ -60,8 +60,18 @@ public sealed class DesiredStateListsEveryChildInAStableOrder
                 ["app.kubernetes.io/instance"] = "shop",
                 ["app.kubernetes.io/managed-by"] = "kuroku",
                 ["app.kubernetes.io/part-of"] = "shop",
-                ["app.kubernetes.io/version"] = "1.4.2",
             });
+            // Only workloads carry the image's version: a new image rewrites the Deployments alone.
+            if (child is V1Deployment deployment)
+            {
+                deployment.Metadata.Labels.Should().Contain("app.kubernetes.io/version", "1.4.2");
+                deployment.Spec.Template.Metadata.Labels.Should().Contain("app.kubernetes.io/version", "1.4.2");
+            }
+            else
+            {
+                child.Metadata.Labels.Should().NotContainKey("app.kubernetes.io/version");
+            }
+
             child.Metadata.OwnerReferences.Should().ContainSingle().Which.Should().BeEquivalentTo(new V1OwnerReference
             {
                 ApiVersion = "kuroku.dev/v1alpha1",
