@@ -1,3 +1,4 @@
+using System.Text;
 using FluentValidation;
 using k8s;
 using k8s.Models;
@@ -5,7 +6,9 @@ using Kuroku.Operator.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation.Apply;
 using Kuroku.Operator.Reconciliation.Desired;
+using Kuroku.Operator.Reconciliation.Releases;
 using Kuroku.Operator.Reconciliation.Status;
+using Kuroku.Operator.Telemetry;
 
 namespace Kuroku.Operator.Reconciliation;
 
@@ -65,23 +68,33 @@ public sealed class WebAppReconciler(
             return ReconcileResult.Done;
         }
 
-        var desired = DesiredState.Build(app, options);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (history, live, configMissing, recheck) = await ReleaseAsync(app, now, cancellationToken);
+
+        // What runs is always exactly one recorded release: the builders see the live release's image,
+        // config and commands, and the spec's scaling, routing and maintenance.
+        IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired = live is null
+            ? []
+            : DesiredState.Build(ReleaseView.For(app, live.Snapshot), options, live.Snapshot.ConfigHash);
         var problems = new List<string>();
         var deployments = new Dictionary<string, V1Deployment>(StringComparer.Ordinal);
         foreach (var child in desired)
         {
-            var (outcome, live) = await ApplyAsync(app, child, cancellationToken);
+            var (outcome, current) = await ApplyAsync(app, child, cancellationToken);
             if (outcome == ApplyOutcome.Conflict)
             {
                 problems.Add($"{child.Kind} {child.Metadata.Name} exists and is not controlled by this WebApp");
             }
-            else if (live is V1Deployment deployment)
+            else if (current is V1Deployment deployment)
             {
                 deployments[deployment.Metadata.Name] = deployment;
             }
         }
 
-        await PruneAsync(app, desired, cancellationToken);
+        if (live is not null)
+        {
+            await PruneAsync(app, desired, history, cancellationToken);
+        }
 
         var byProcess = app.Spec.Processes.Keys
             .Where(p => deployments.ContainsKey(ChildName(app, p)))
@@ -92,8 +105,204 @@ public sealed class WebAppReconciler(
             ? null
             : string.Join(",", webSelector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
-        await WriteStatusAsync(app, new Observation([], byProcess, problems, selector), cancellationToken);
-        return ReconcileResult.Done;
+        await WriteStatusAsync(app, new Observation([], byProcess, problems, selector, history, configMissing), cancellationToken);
+        return recheck is null ? ReconcileResult.Done : new ReconcileResult(recheck);
+    }
+
+    /// <summary>
+    /// Records a new release when the spec (or the config data it refers to) asks for one, drives the
+    /// release phase of the latest release, and bounds the history. Returns the history after that,
+    /// the live release, what referenced config is missing, and when to look again.
+    /// </summary>
+    private async Task<(IReadOnlyList<Release> History, Release? Live, IReadOnlyList<string> ConfigMissing, TimeSpan? Recheck)> ReleaseAsync(
+        WebApp app, DateTime now, CancellationToken ct)
+    {
+        var ns = app.Metadata.NamespaceProperty;
+        var history = reader.ListOwned<V1ControllerRevision>(ns, app.Metadata.Uid)
+            .Select(ReleaseRevisions.FromRevision)
+            .OfType<Release>()
+            .ToList();
+
+        var resolved = ConfigReferences.Resolve(ConfigReferences.Collect(app), (kind, name) => Lookup(ns, kind, name));
+        if (resolved.Missing.Count > 0)
+        {
+            // Without the data there is no telling what the release would be: make none, keep serving.
+            var message = string.Join("; ", resolved.Missing);
+            var said = app.Status?.Conditions?.Any(c => c.Reason == Conditions.Reasons.ConfigMissing && c.Message?.EndsWith(message, StringComparison.Ordinal) == true) == true;
+            if (!said)
+            {
+                events.Record(app, EventType.Warning, Conditions.Reasons.ConfigMissing, message);
+            }
+
+            return (history, ReleasePlanner.Live(history), resolved.Missing, null);
+        }
+
+        var plan = ReleasePlanner.Plan(app, ReleasePlanner.Snapshot(app, resolved.Digest), history, now);
+        var latest = plan.Latest;
+        if (plan.Created)
+        {
+            await writer.CreateAsync(ReleaseRevisions.ToRevision(app, latest), ct);
+            history.Add(latest);
+            KurokuTelemetry.Releases.Add(1, new KeyValuePair<string, object?>("result", "created"));
+            events.Record(app, EventType.Normal, "ReleaseCreated", $"Release v{latest.Version} created: {latest.Reason}");
+            if (latest.Phase == ReleasePhases.Succeeded)
+            {
+                events.Record(app, EventType.Normal, "Released", $"v{latest.Version} is live");
+            }
+        }
+
+        TimeSpan? recheck = null;
+        if (latest.Phase is ReleasePhases.Pending or ReleasePhases.Running)
+        {
+            var (state, retry) = await ReleasePhaseAsync(app, latest, now, ct);
+            recheck = retry;
+            if (state.Phase != latest.Phase || state.Message != latest.Message)
+            {
+                var updated = latest with { Phase = state.Phase, Message = state.Message };
+                await UpdateReleaseAsync(app, updated, ct);
+                history[history.FindIndex(r => r.Version == latest.Version)] = updated;
+                ReportPhase(app, updated, ReleasePlanner.Live(history));
+            }
+        }
+
+        await TrimHistoryAsync(app, history, ct);
+        return (history, ReleasePlanner.Live(history), [], recheck);
+    }
+
+    /// <summary>Runs (or watches) the release phase Job of a pending release.</summary>
+    private async Task<(ReleasePhaseState State, TimeSpan? Recheck)> ReleasePhaseAsync(WebApp app, Release release, DateTime now, CancellationToken ct)
+    {
+        var job = ReleaseJob.Build(app, release.Version, release.Snapshot);
+        if (job is null)
+        {
+            // The release command was removed while the release waited: nothing to run, it goes live.
+            return (new ReleasePhaseState(ReleasePhases.Succeeded, null, null), null);
+        }
+
+        var (outcome, current) = await ApplyAsync(app, job, ct);
+        if (outcome == ApplyOutcome.Conflict)
+        {
+            return (new ReleasePhaseState(ReleasePhases.Failed, $"Job {job.Metadata.Name} exists and is not controlled by this WebApp", null), null);
+        }
+
+        var timeout = app.Spec.Release?.TimeoutSeconds ?? Defaults.ReleaseTimeoutSeconds;
+        var state = ReleasePhaseObserver.Observe(current as V1Job, timeout, now);
+        if (state.Phase == ReleasePhases.Pending)
+        {
+            state = state with { Phase = ReleasePhases.Running };
+        }
+
+        var jobFailedItself = (current as V1Job)?.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true;
+        if (state.Phase == ReleasePhases.Failed && !jobFailedItself && current is not null)
+        {
+            // The operator's own timeout backstop fired: stop the command so it cannot finish late.
+            await DeleteQuietlyAsync<V1Job>(current.Metadata.NamespaceProperty, current.Metadata.Name, current.Metadata.Uid, ct);
+        }
+
+        return (state, state.RecheckAfter);
+    }
+
+    private void ReportPhase(WebApp app, Release release, Release? live)
+    {
+        switch (release.Phase)
+        {
+            case ReleasePhases.Succeeded:
+                KurokuTelemetry.Releases.Add(1, new KeyValuePair<string, object?>("result", "succeeded"));
+                events.Record(app, EventType.Normal, "ReleaseSucceeded", $"Release phase of v{release.Version} succeeded; v{release.Version} is live");
+                break;
+            case ReleasePhases.Failed:
+                KurokuTelemetry.Releases.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                var serving = live is null ? "no release is live yet" : $"v{live.Version} keeps serving";
+                events.Record(app, EventType.Warning, "ReleaseFailed", $"Release v{release.Version} failed: {release.Message}; {serving}");
+                break;
+            case ReleasePhases.Running:
+                events.Record(app, EventType.Normal, "ReleasePhaseStarted", $"Release phase of v{release.Version} started: Job {ReleaseJob.Name(app, release.Version)}");
+                break;
+        }
+    }
+
+    private async Task UpdateReleaseAsync(WebApp app, Release release, CancellationToken ct)
+    {
+        var name = ReleaseRevisions.Name(app, release.Version);
+        var wanted = ReleaseRevisions.ToRevision(app, release);
+        for (var attempt = 0; ; attempt++)
+        {
+            var live = attempt == 0
+                ? reader.Get<V1ControllerRevision>(app.Metadata.NamespaceProperty, name)
+                : await writer.GetFreshAsync<V1ControllerRevision>(app.Metadata.NamespaceProperty, name, ct);
+            if (live is null)
+            {
+                await writer.CreateAsync(wanted, ct);
+                return;
+            }
+
+            live.Metadata.Annotations = wanted.Metadata.Annotations;
+            try
+            {
+                await writer.UpdateAsync(live, ct);
+                return;
+            }
+            catch (ApiException e) when (e.Failure == ApiFailure.Conflict && attempt < ConflictRetries)
+            {
+            }
+        }
+    }
+
+    /// <summary>Keeps the last <see cref="ReleaseRevisions.HistoryLimit"/> releases, and always the live and latest ones.</summary>
+    private async Task TrimHistoryAsync(WebApp app, List<Release> history, CancellationToken ct)
+    {
+        var keep = history.OrderByDescending(r => r.Version).Take(ReleaseRevisions.HistoryLimit).Select(r => r.Version).ToHashSet();
+        if (ReleasePlanner.Live(history) is { } live)
+        {
+            keep.Add(live.Version);
+        }
+
+        foreach (var old in history.Where(r => !keep.Contains(r.Version)).ToList())
+        {
+            var name = ReleaseRevisions.Name(app, old.Version);
+            if (reader.Get<V1ControllerRevision>(app.Metadata.NamespaceProperty, name) is { } revision)
+            {
+                await DeleteQuietlyAsync<V1ControllerRevision>(app.Metadata.NamespaceProperty, name, revision.Metadata.Uid, ct);
+            }
+
+            history.Remove(old);
+        }
+    }
+
+    /// <summary>The data of a referenced Secret (data, then stringData as the API server merges them) or ConfigMap.</summary>
+    private Dictionary<string, byte[]>? Lookup(string ns, string kind, string name)
+    {
+        if (kind == "Secret")
+        {
+            if (reader.Get<V1Secret>(ns, name) is not { } secret)
+            {
+                return null;
+            }
+
+            var data = new Dictionary<string, byte[]>(secret.Data ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
+            foreach (var (key, value) in secret.StringData ?? new Dictionary<string, string>())
+            {
+                data[key] = Encoding.UTF8.GetBytes(value);
+            }
+
+            return data;
+        }
+
+        return reader.Get<V1ConfigMap>(ns, name) is { } map
+            ? (map.Data ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value), StringComparer.Ordinal)
+            : null;
+    }
+
+    private async Task DeleteQuietlyAsync<T>(string ns, string name, string uid, CancellationToken ct)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        try
+        {
+            await writer.DeleteAsync<T>(ns, name, uid, ct);
+        }
+        catch (ApiException e) when (e.Failure is ApiFailure.NotFound or ApiFailure.Conflict)
+        {
+        }
     }
 
     private static string ChildName(WebApp app, string process) => $"{app.Metadata.Name}-{process}";
@@ -164,15 +373,24 @@ public sealed class WebAppReconciler(
     }
 
     /// <summary>Deletes children this WebApp controls that the desired state no longer has.</summary>
-    private async Task PruneAsync(WebApp app, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct)
+    private async Task PruneAsync(WebApp app, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired, IReadOnlyList<Release> history, CancellationToken ct)
     {
         var wanted = desired.Select(d => (d.Kind, d.Metadata.Name)).ToHashSet();
+
+        // The latest release's Job stays until the cluster's TTL removes it (its logs explain a failure);
+        // Jobs of superseded releases go now.
+        if (history.MaxBy(r => r.Version) is { } latest)
+        {
+            wanted.Add(("Job", ReleaseJob.Name(app, latest.Version)));
+        }
+
         await PruneKindAsync<V1Deployment>(app, "Deployment", wanted, ct);
         await PruneKindAsync<V1Service>(app, "Service", wanted, ct);
         await PruneKindAsync<V1Ingress>(app, "Ingress", wanted, ct);
         await PruneKindAsync<V1ConfigMap>(app, "ConfigMap", wanted, ct);
         await PruneKindAsync<V2HorizontalPodAutoscaler>(app, "HorizontalPodAutoscaler", wanted, ct);
         await PruneKindAsync<V1PodDisruptionBudget>(app, "PodDisruptionBudget", wanted, ct);
+        await PruneKindAsync<V1Job>(app, "Job", wanted, ct);
     }
 
     private async Task PruneKindAsync<T>(WebApp app, string kind, HashSet<(string, string)> wanted, CancellationToken ct)

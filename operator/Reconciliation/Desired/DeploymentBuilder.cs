@@ -23,7 +23,7 @@ public static class DeploymentBuilder
     /// rollout; every pod gets PORT, the config vars, the size's resources and the release hash.
     /// replicas is left out (null) while the process autoscales, so the operator and the HPA never fight.
     /// </summary>
-    public static V1Deployment Build(WebApp app, string process, ProcessSpec? spec, OperatorOptions options)
+    public static V1Deployment Build(WebApp app, string process, ProcessSpec? spec, OperatorOptions options, string? releaseHash = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(process);
@@ -36,7 +36,7 @@ public static class DeploymentBuilder
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [DefaultContainerAnnotation] = process,
-            [ReleaseHash.Annotation] = ReleaseHash.Compute(app.Spec ?? new WebAppSpec()),
+            [ReleaseHash.Annotation] = releaseHash ?? ReleaseHash.Compute(app.Spec ?? new WebAppSpec()),
         };
         if (isWeb)
         {
@@ -129,7 +129,7 @@ public static class DeploymentBuilder
     /// <summary>The process's size preset; absent or unknown reads as the default size.</summary>
     public static DynoSize Size(ProcessSpec? spec) => DynoSizes.Find(spec?.Size) ?? DynoSizes.Find(Defaults.Size)!;
 
-    private static V1Container AppContainer(WebApp app, string process, ProcessSpec spec, V1ResourceRequirements resources)
+    internal static V1Container AppContainer(WebApp app, string process, ProcessSpec spec, V1ResourceRequirements resources)
     {
         var isWeb = process == WebAppApi.WebProcess;
         var port = app.Spec?.Port ?? Defaults.Port;

@@ -12,8 +12,10 @@ public static class DesiredState
     /// Every child object the WebApp needs, in a stable order: ConfigMaps, Services, Deployments,
     /// HorizontalPodAutoscalers, PodDisruptionBudgets, Ingresses, each group by name. Same input, same
     /// output, byte for byte. The input should be valid; absent fields read as their defaults.
+    /// <paramref name="releaseHash"/> is the live release's hash when the operator knows it (it covers
+    /// the data of referenced Secrets too); offline, the hash of the spec's release fields is used.
     /// </summary>
-    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(WebApp app, OperatorOptions options)
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(WebApp app, OperatorOptions options, string? releaseHash = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
@@ -22,7 +24,7 @@ public static class DesiredState
         {
             [Router.BuildConfigMap(app)],
             [ServiceBuilder.Build(app)],
-            processes.Select(p => DeploymentBuilder.Build(app, p.Key, p.Value, options)),
+            processes.Select(p => DeploymentBuilder.Build(app, p.Key, p.Value, options, releaseHash)),
             processes.Select(p => HorizontalPodAutoscalerBuilder.Build(app, p.Key, p.Value)),
             [PodDisruptionBudgetBuilder.Build(app)],
             [IngressBuilder.Build(app, options)],

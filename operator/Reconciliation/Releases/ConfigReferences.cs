@@ -12,8 +12,8 @@ namespace Kuroku.Operator.Reconciliation.Releases;
 /// <param name="FieldPath">Where in the spec, for messages.</param>
 public sealed record ConfigReference(string Kind, string Name, string? Key, bool Optional, string FieldPath);
 
-/// <summary>The data the config refers to, as seen now: a digest for the release hash, or what is missing.</summary>
-public sealed record ResolvedConfig(string Digest, IReadOnlyList<string> Missing);
+/// <summary>The data the config refers to, as seen now: a digest for the release hash (null when it refers to nothing), and what is missing.</summary>
+public sealed record ResolvedConfig(string? Digest, IReadOnlyList<string> Missing);
 
 /// <summary>Pure: which Secrets and ConfigMaps a WebApp's config vars read, and a digest of their data.</summary>
 public static class ConfigReferences
@@ -89,6 +89,11 @@ public static class ConfigReferences
             {
                 missing.Add($"{r.FieldPath}: key \"{r.Key}\" not found in {r.Kind} \"{r.Name}\"");
             }
+        }
+
+        if (refs.Count == 0)
+        {
+            return new ResolvedConfig(null, missing);
         }
 
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", lines)))).ToLowerInvariant();

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using k8s;
 using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Reconciliation.Desired;
 
 namespace Kuroku.Operator.Reconciliation.Releases;
 
@@ -21,8 +20,11 @@ public static class ReleasePlanner
     /// <summary>Annotation a rollback writes on the WebApp, naming the release it restores.</summary>
     public const string RollbackAnnotation = "kuroku.dev/rollback-to";
 
-    /// <summary>The release the spec describes, with the digest of the config data it refers to.</summary>
-    public static ReleaseSnapshot Snapshot(WebApp app, string referencedDataDigest)
+    /// <summary>
+    /// The release the spec describes. Its hash is the spec's release hash (what the pod templates
+    /// carry offline too), mixed with the digest of the referenced config data when there is any.
+    /// </summary>
+    public static ReleaseSnapshot Snapshot(WebApp app, string? referencedDataDigest)
     {
         ArgumentNullException.ThrowIfNull(app);
         var snapshot = new ReleaseSnapshot
@@ -36,7 +38,8 @@ public static class ReleasePlanner
             snapshot.Processes[name] = new ProcessCommand { Command = process.Command, Args = process.Args };
         }
 
-        snapshot.ConfigHash = Hash(snapshot, referencedDataDigest);
+        var specHash = ReleaseHash.Compute(app.Spec);
+        snapshot.ConfigHash = referencedDataDigest is null ? specHash : ContentHash.Of(specHash + "\n" + referencedDataDigest);
         return snapshot;
     }
 
@@ -113,12 +116,6 @@ public static class ReleasePlanner
     /// <summary>Same image, config vars and commands (the referenced data may differ).</summary>
     private static bool SameRelease(ReleaseSnapshot a, ReleaseSnapshot b) =>
         a.Image == b.Image && Json(a.Env) == Json(b.Env) && Json(a.EnvFrom) == Json(b.EnvFrom) && Json(a.Processes) == Json(b.Processes);
-
-    private static string Hash(ReleaseSnapshot s, string referencedDataDigest)
-    {
-        var canonical = string.Join("\n", Json(s.Image), Json(s.Env), Json(s.EnvFrom), Json(s.Processes), referencedDataDigest);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16].ToLowerInvariant();
-    }
 
     private static string Json(object? value) => value is null ? "null" : KubernetesJson.Serialize(value);
 }

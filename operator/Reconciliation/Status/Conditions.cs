@@ -17,5 +17,8 @@ public static class Conditions
         public const string InvalidSpec = "InvalidSpec";
         public const string ChildConflict = "ChildConflict";
         public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+        public const string ConfigMissing = "ConfigMissing";
+        public const string ReleaseFailed = "ReleaseFailed";
+        public const string ReleasePhaseRunning = "ReleasePhaseRunning";
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using Kuroku.Operator.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Reconciliation.Releases;
 
 namespace Kuroku.Operator.Reconciliation.Status;
 
@@ -10,11 +11,15 @@ namespace Kuroku.Operator.Reconciliation.Status;
 /// <param name="Deployments">The live Deployment of each process (after this pass's writes), or absent.</param>
 /// <param name="Problems">Children that could not be applied (for example a namesake owned by someone else).</param>
 /// <param name="WebSelector">The label selector of the web pods, for the scale subresource.</param>
+/// <param name="Releases">The release history after this pass (empty before the first release).</param>
+/// <param name="ConfigMissing">Referenced Secrets/ConfigMaps (or keys) that do not exist, with their field paths.</param>
 public sealed record Observation(
     IReadOnlyList<string> ValidationErrors,
     IReadOnlyDictionary<string, V1Deployment> Deployments,
     IReadOnlyList<string> Problems,
-    string? WebSelector);
+    string? WebSelector,
+    IReadOnlyList<Release>? Releases = null,
+    IReadOnlyList<string>? ConfigMissing = null);
 
 /// <summary>Pure: (WebApp, observation, clock) → the status the WebApp should have.</summary>
 public static class StatusBuilder
@@ -26,11 +31,14 @@ public static class StatusBuilder
         ArgumentNullException.ThrowIfNull(seen);
         var previous = app.Status;
         var generation = app.Metadata.Generation;
+        var history = seen.Releases ?? [];
+        var latest = history.MaxBy(r => r.Version);
+        var live = ReleasePlanner.Live(history);
         var status = new WebAppStatus
         {
             ObservedGeneration = generation,
-            Release = previous?.Release,
-            Releases = previous?.Releases,
+            Release = history.Count > 0 ? live?.Version : previous?.Release,
+            Releases = history.Count > 0 ? ReleaseRevisions.Summary(history) : previous?.Releases,
         };
 
         V1Condition Condition(string type, bool value, string reason, string message) =>
@@ -84,14 +92,20 @@ public static class StatusBuilder
         status.ProcessSummary = string.Join(", ", processes.Select(p =>
             string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.ReadyReplicas}/{p.Value.Replicas}")));
 
-        if (seen.Problems.Count > 0)
+        var problem = Problem(seen, latest, live);
+        if (problem is not null)
         {
-            var message = string.Join("; ", seen.Problems);
+            var (reason, message, degraded) = problem.Value;
+            var progressing = reason == Conditions.Reasons.ReleasePhaseRunning || (rolling.Count > 0 && stuck.Count == 0);
             status.Conditions =
             [
-                Condition(Conditions.Ready, false, Conditions.Reasons.ChildConflict, message),
-                Condition(Conditions.Progressing, rolling.Count > 0, rolling.Count > 0 ? Conditions.Reasons.RollingOut : Conditions.Reasons.Complete, status.ProcessSummary),
-                Condition(Conditions.Degraded, true, Conditions.Reasons.ChildConflict, message),
+                Condition(Conditions.Ready, false, reason, message),
+                Condition(Conditions.Progressing, progressing,
+                    progressing ? (reason == Conditions.Reasons.ReleasePhaseRunning ? reason : Conditions.Reasons.RollingOut) : Conditions.Reasons.Complete,
+                    progressing ? message : "nothing is rolling out"),
+                degraded
+                    ? Condition(Conditions.Degraded, true, reason, message)
+                    : Condition(Conditions.Degraded, false, Conditions.Reasons.AsExpected, "no problem found"),
             ];
             return status;
         }
@@ -110,6 +124,29 @@ public static class StatusBuilder
                 : Condition(Conditions.Degraded, false, Conditions.Reasons.AsExpected, "no problem found"),
         ];
         return status;
+    }
+
+    /// <summary>What keeps the app from being Ready other than its rollout, most pressing first; degraded or merely waiting.</summary>
+    private static (string Reason, string Message, bool Degraded)? Problem(Observation seen, Release? latest, Release? live)
+    {
+        if (seen.Problems.Count > 0)
+        {
+            return (Conditions.Reasons.ChildConflict, string.Join("; ", seen.Problems), true);
+        }
+
+        if (seen.ConfigMissing is { Count: > 0 } missing)
+        {
+            return (Conditions.Reasons.ConfigMissing, "the config vars refer to what does not exist: " + string.Join("; ", missing), true);
+        }
+
+        var serving = live is null ? "no release is live yet" : $"v{live.Version} keeps serving";
+        return latest?.Phase switch
+        {
+            ReleasePhases.Failed => (Conditions.Reasons.ReleaseFailed, $"release v{latest.Version} failed: {latest.Message}; {serving}", true),
+            ReleasePhases.Pending or ReleasePhases.Running =>
+                (Conditions.Reasons.ReleasePhaseRunning, $"the release phase of v{latest.Version} is running; {serving}", false),
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -17,14 +17,47 @@ public sealed class WebAppReconcilerTests
     private WebAppReconciler Reconciler() => new(_cluster, _cluster, _cluster, new WebAppValidator(), _options,
         TimeProvider.System, NullLogger<WebAppReconciler>.Instance);
 
-    private WebApp Stored(string example = "webapp.yaml", Action<WebApp>? edit = null)
+    /// <summary>
+    /// The example stored with what it refers to (its Secrets). With <paramref name="released"/>, its
+    /// first release phase has already run, so its processes are live.
+    /// </summary>
+    private WebApp Stored(string example = "webapp.yaml", Action<WebApp>? edit = null, bool released = true)
     {
         var app = Repo.Example(example);
         edit?.Invoke(app);
-        return _cluster.Put(app);
+        PutSecret(app.Metadata.NamespaceProperty, "shop-db", "url", "postgres://db/shop");
+        PutSecret(app.Metadata.NamespaceProperty, "shop-secrets", "SECRET_KEY", "s3cret");
+        var stored = _cluster.Put(app);
+        if (released && stored.Spec.Release is not null)
+        {
+            ReconcileAsync(stored).GetAwaiter().GetResult();
+            FinishJob(stored, 1, succeeded: true);
+            ReconcileAsync(stored).GetAwaiter().GetResult();
+            _cluster.Events.Clear();
+        }
+
+        return stored;
     }
 
-    private Task ReconcileAsync(WebApp app) =>
+    private void PutSecret(string ns, string name, string key, string value) => _cluster.Put(new V1Secret
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+        Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) },
+    });
+
+    /// <summary>What the cluster's Job controller would write when the release command ends.</summary>
+    private void FinishJob(WebApp app, int version, bool succeeded, string reason = "BackoffLimitExceeded")
+    {
+        var job = _cluster.Get<V1Job>(app.Metadata.NamespaceProperty, $"{app.Metadata.Name}-release-v{version}")!;
+        job.Status = succeeded
+            ? new V1JobStatus { Succeeded = 1, Conditions = [new V1JobCondition { Type = "Complete", Status = "True" }] }
+            : new V1JobStatus { Failed = 1, Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = reason }] };
+        _cluster.Put(job);
+    }
+
+    private Task<ReconcileResult> ReconcileAsync(WebApp app) =>
         Reconciler().ReconcileAsync(app.Metadata.NamespaceProperty, app.Metadata.Name, CancellationToken.None);
 
     private WebApp Current(WebApp app) => _cluster.GetWebApp(app.Metadata.NamespaceProperty, app.Metadata.Name)!;
@@ -40,17 +73,19 @@ public sealed class WebAppReconcilerTests
     [Fact]
     public async Task Creates_every_desired_child_with_exactly_one_controller_reference()
     {
-        var app = Stored();
+        var app = Stored("webapp.yaml", released: false);
         await ReconcileAsync(app);
+        FinishJob(app, 1, succeeded: true);
+        await ReconcileAsync(app);
+        _cluster.Events.Should().Contain(e => e.Reason == "Created" && e.Message == "Created Deployment shop-web");
 
         var desired = DesiredState.Build(Current(app), _options);
         desired.Should().NotBeEmpty();
-        _cluster.Children().Select(c => (c.Kind, c.Metadata.Name))
+        _cluster.Children().Where(c => c.Kind is not ("Secret" or "ControllerRevision" or "Job")).Select(c => (c.Kind, c.Metadata.Name))
             .Should().BeEquivalentTo(desired.Select(d => (d.Kind, d.Metadata.Name)));
-        _cluster.Children().Should().AllSatisfy(c =>
+        _cluster.Children().Where(c => c.Kind != "Secret").Should().AllSatisfy(c =>
             c.Metadata.OwnerReferences.Should().ContainSingle(r => r.Controller == true)
                 .Which.Uid.Should().Be(app.Metadata.Uid));
-        _cluster.Events.Should().Contain(e => e.Reason == "Created" && e.Message == "Created Deployment shop-web");
     }
 
     [Fact]
@@ -76,9 +111,12 @@ public sealed class WebAppReconcilerTests
 
         Edit(app, a => a.Spec.Image = "registry.example.com/acme/shop:1.5.0");
         await ReconcileAsync(app);
+        FinishJob(app, 2, succeeded: true);
+        _cluster.Writes.Clear();
+        await ReconcileAsync(app);
 
         _cluster.Writes.Where(w => !w.StartsWith("status", StringComparison.Ordinal))
-            .Should().BeEquivalentTo(["update Deployment shop-web", "update Deployment shop-worker"]);
+            .Should().BeEquivalentTo(["update ControllerRevision shop-v2", "update Deployment shop-web", "update Deployment shop-worker"]);
         _cluster.Get<V1Deployment>("shop", "shop-web")!.Spec.Template.Metadata.Annotations
             .Should().NotBeEquivalentTo(before, "the release hash on the pod template rolls the pods");
     }
@@ -89,7 +127,7 @@ public sealed class WebAppReconcilerTests
         var app = Stored();
         await ReconcileAsync(app);
 
-        Edit(app, a => a.Spec.Processes.Remove("worker"));
+        Edit(app, a => { a.Spec.Processes.Remove("worker"); a.Spec.Release = null; });
         await ReconcileAsync(app);
 
         _cluster.Get<V1Deployment>("shop", "shop-worker").Should().BeNull();
@@ -196,7 +234,7 @@ public sealed class WebAppReconcilerTests
     {
         var app = Stored();
         await ReconcileAsync(app);
-        Edit(app, a => a.Spec.Image = "registry.example.com/acme/shop:2.0.0");
+        Edit(app, a => { a.Spec.Image = "registry.example.com/acme/shop:2.0.0"; a.Spec.Release = null; });
         _cluster.ConflictOnNextUpdate.Add("shop-web");
 
         await ReconcileAsync(app);
