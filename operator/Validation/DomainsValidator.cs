@@ -19,8 +19,9 @@ internal sealed class DomainsValidator : AbstractValidator<DomainsSpec>
         // The Ingress API refuses IP addresses as hosts, and wildcards other than a leading "*.".
         RuleForEach(domains => domains.Hosts)
             .At("hosts")
+            .EveryItem()
             .Must(host => !KubernetesNames.IsIPv4Address(host)).Is(WebAppRules.HostIPAddress)
-            .Must(KubernetesNames.IsWildcardDns1123Subdomain).Is(WebAppRules.Host);
+            .Must(host => KubernetesNames.IsIPv4Address(host) || KubernetesNames.IsWildcardDns1123Subdomain(host)).Is(WebAppRules.Host);
 
         RuleFor(domains => domains.IngressClassName)
             .At("ingressClassName")

@@ -30,10 +30,12 @@ internal sealed class ProcessSpecValidator : AbstractValidator<ProcessSpec>
 
         RuleForEach(process => process.Command)
             .At("command")
+            .EveryItem()
             .NotEmpty().Is(WebAppRules.CommandItem);
 
         RuleForEach(process => process.Args)
             .At("args")
+            .EveryItem()
             .NotEmpty().Is(WebAppRules.CommandItem);
 
         RuleFor(process => process.Replicas)
@@ -86,12 +88,14 @@ internal sealed class ResourcesValidator : AbstractValidator<V1ResourceRequireme
 
         RuleForEach(resources => RuleBuilderExtensions.ByKey(resources.Limits))
             .At("limits")
+            .EveryItem()
             .OverrideIndexer(RuleBuilderExtensions.KeySegment)
             .Must(entry => ResourceQuantities.IsResourceName(entry.Key)).Is(WebAppRules.ResourceName)
             .Must(entry => ResourceQuantities.ToDecimal(entry.Value) is not null).Is(WebAppRules.ResourceQuantity);
 
         RuleForEach(resources => RuleBuilderExtensions.ByKey(resources.Requests))
             .At("requests")
+            .EveryItem()
             .OverrideIndexer(RuleBuilderExtensions.KeySegment)
             .Must(entry => ResourceQuantities.IsResourceName(entry.Key)).Is(WebAppRules.ResourceName)
             .Must(entry => ResourceQuantities.ToDecimal(entry.Value) is not null).Is(WebAppRules.ResourceQuantity)

@@ -16,6 +16,7 @@ internal sealed class ReleasePhaseValidator : AbstractValidator<ReleasePhaseSpec
 
         RuleForEach(release => release.Command)
             .At("command")
+            .EveryItem()
             .NotEmpty().Is(WebAppRules.CommandItem);
 
         RuleFor(release => release.TimeoutSeconds ?? Defaults.ReleaseTimeoutSeconds)

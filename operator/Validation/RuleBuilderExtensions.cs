@@ -18,6 +18,14 @@ internal static class RuleBuilderExtensions
     public static IRuleBuilderInitialCollection<T, TElement> At<T, TElement>(this IRuleBuilderInitialCollection<T, TElement> builder, string path) =>
         builder.Configure(rule => rule.PropertyName = path);
 
+    /// <summary>
+    /// Checks every item of the list even when one fails. The validators stop at a field's first broken
+    /// rule (RuleLevelCascadeMode Stop), and for a collection rule that would also skip the remaining
+    /// items; all failures are wanted at once. Rules over items must therefore not depend on each other.
+    /// </summary>
+    public static IRuleBuilderInitialCollection<T, TElement> EveryItem<T, TElement>(this IRuleBuilderInitialCollection<T, TElement> builder) =>
+        builder.Cascade(CascadeMode.Continue);
+
     /// <summary>Gives the rule's code and message to the last validator of the chain.</summary>
     public static IRuleBuilderOptions<T, TProperty> Is<T, TProperty>(this IRuleBuilderOptions<T, TProperty> builder, FieldRule rule) =>
         builder.WithErrorCode(rule.Code).WithMessage(rule.Message);

@@ -17,6 +17,7 @@ internal sealed class WebAppSpecValidator : AbstractValidator<WebAppSpec>
 
         RuleForEach(spec => spec.ImagePullSecrets)
             .At("imagePullSecrets")
+            .EveryItem()
             .ChildRules(secret => secret.RuleFor(reference => reference.Name)
                 .At("name")
                 .Must(KubernetesNames.IsDns1123Subdomain).Is(WebAppRules.ObjectName));
@@ -39,6 +40,7 @@ internal sealed class WebAppSpecValidator : AbstractValidator<WebAppSpec>
 
         RuleForEach(spec => RuleBuilderExtensions.ByKey(spec.Processes))
             .At("processes")
+            .EveryItem()
             .OverrideIndexer(RuleBuilderExtensions.KeySegment)
             .SetValidator(new ProcessValidator());
 
@@ -48,6 +50,7 @@ internal sealed class WebAppSpecValidator : AbstractValidator<WebAppSpec>
 
         RuleForEach(spec => spec.Env)
             .At("env")
+            .EveryItem()
             .SetValidator(new EnvVarValidator());
 
         RuleFor(spec => spec.Env)
@@ -56,6 +59,7 @@ internal sealed class WebAppSpecValidator : AbstractValidator<WebAppSpec>
 
         RuleForEach(spec => spec.EnvFrom)
             .At("envFrom")
+            .EveryItem()
             .SetValidator(new EnvFromSourceValidator());
 
         RuleFor(spec => spec.HealthCheck!)

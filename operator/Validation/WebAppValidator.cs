@@ -35,8 +35,8 @@ public sealed class WebAppValidator : AbstractValidator<WebApp>
         RuleFor(app => app.Metadata != null ? app.Metadata.Name : null)
             .At("metadata.name")
             .NotEmpty().Is(WebAppRules.Required)
-            .Must(KubernetesNames.IsDns1035Label).Is(WebAppRules.AppName)
-            .MaximumLength(MaxNameLength).Is(WebAppRules.AppNameLength);
+            .MaximumLength(MaxNameLength).Is(WebAppRules.AppNameLength)
+            .Must(KubernetesNames.IsDns1035Label).Is(WebAppRules.AppName);
 
         RuleFor(app => app.Spec)
             .At("spec")
@@ -47,6 +47,7 @@ public sealed class WebAppValidator : AbstractValidator<WebApp>
         // names are valid on their own, so a bad name is reported once.
         RuleForEach(app => RuleBuilderExtensions.ByKey(app.Spec.Processes))
             .At("spec.processes")
+            .EveryItem()
             .OverrideIndexer(RuleBuilderExtensions.KeySegment)
             .Must((app, process) => !KubernetesNames.IsDns1123Label(process.Key)
                 || app.Metadata.Name.Length + 1 + process.Key.Length <= KubernetesNames.MaxLabelLength)
