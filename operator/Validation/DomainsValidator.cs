@@ -13,8 +13,7 @@ internal sealed class DomainsValidator : AbstractValidator<DomainsSpec>
         RuleFor(domains => domains.Hosts)
             .At("hosts")
             .NotEmpty().Is(WebAppRules.HostsRequired)
-            .Must(hosts => hosts.Count <= WebAppValidator.MaxHosts).Is(WebAppRules.HostCount)
-            .Custom(ReportDuplicateHosts);
+            .Must(hosts => hosts.Count <= WebAppValidator.MaxHosts).Is(WebAppRules.HostCount);
 
         // The Ingress API refuses IP addresses as hosts, and wildcards other than a leading "*.".
         RuleForEach(domains => domains.Hosts)
@@ -22,6 +21,10 @@ internal sealed class DomainsValidator : AbstractValidator<DomainsSpec>
             .EveryItem()
             .Must(host => !KubernetesNames.IsIPv4Address(host)).Is(WebAppRules.HostIPAddress)
             .Must(host => KubernetesNames.IsIPv4Address(host) || KubernetesNames.IsWildcardDns1123Subdomain(host)).Is(WebAppRules.Host);
+
+        RuleFor(domains => domains.Hosts)
+            .At("hosts")
+            .Custom(ReportDuplicateHosts);
 
         RuleFor(domains => domains.IngressClassName)
             .At("ingressClassName")
@@ -33,8 +36,13 @@ internal sealed class DomainsValidator : AbstractValidator<DomainsSpec>
     }
 
     // Reported at the second and later occurrences.
-    private static void ReportDuplicateHosts(IList<string> hosts, ValidationContext<DomainsSpec> context)
+    private static void ReportDuplicateHosts(IList<string>? hosts, ValidationContext<DomainsSpec> context)
     {
+        if (hosts is null)
+        {
+            return;
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < hosts.Count; i++)
         {
