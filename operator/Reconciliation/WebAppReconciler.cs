@@ -186,7 +186,7 @@ public sealed class WebAppReconciler(
         }
 
         var timeout = app.Spec.Release?.TimeoutSeconds ?? Defaults.ReleaseTimeoutSeconds;
-        var state = ReleasePhaseObserver.Observe(current as V1Job, timeout, now);
+        var state = ReleasePhaseObserver.Observe(current as V1Job, timeout, release.CreatedAt, now);
         if (state.Phase == ReleasePhases.Pending)
         {
             state = state with { Phase = ReleasePhases.Running };

@@ -12,7 +12,11 @@ public sealed record ReleasePhaseState(string Phase, string? Message, TimeSpan? 
 /// <summary>Pure: reads a release Job's status the way the cluster's Job controller writes it.</summary>
 public static class ReleasePhaseObserver
 {
-    public static ReleasePhaseState Observe(V1Job? job, long timeoutSeconds, DateTime now)
+    /// <param name="job">The release Job, or null before it exists.</param>
+    /// <param name="timeoutSeconds">spec.release.timeoutSeconds.</param>
+    /// <param name="releasedAt">When the release was made: the timeout's start when the Job says nothing.</param>
+    /// <param name="now">The clock.</param>
+    public static ReleasePhaseState Observe(V1Job? job, long timeoutSeconds, DateTime releasedAt, DateTime now)
     {
         if (job is null)
         {
@@ -41,7 +45,7 @@ public static class ReleasePhaseObserver
 
         // The Job's activeDeadlineSeconds enforces the timeout in the cluster; this is the backstop
         // for a Job that never started (no node, image never pulled) or a controller that lags.
-        var started = status?.StartTime ?? job.Metadata.CreationTimestamp ?? now;
+        var started = status?.StartTime ?? job.Metadata.CreationTimestamp ?? releasedAt;
         var due = started.AddSeconds(timeoutSeconds);
         if (now >= due)
         {

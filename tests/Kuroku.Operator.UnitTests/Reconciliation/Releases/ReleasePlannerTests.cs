@@ -193,18 +193,18 @@ public sealed class ReleasePhaseObserverTests
 
     [Fact]
     public void No_job_yet_is_pending() =>
-        ReleasePhaseObserver.Observe(null, 60, T0).Phase.Should().Be(ReleasePhases.Pending);
+        ReleasePhaseObserver.Observe(null, 60, T0, T0).Phase.Should().Be(ReleasePhases.Pending);
 
     [Fact]
     public void A_succeeded_job_succeeds_the_release() =>
-        ReleasePhaseObserver.Observe(Job(succeeded: 1), 60, T0).Phase.Should().Be(ReleasePhases.Succeeded);
+        ReleasePhaseObserver.Observe(Job(succeeded: 1), 60, T0, T0).Phase.Should().Be(ReleasePhases.Succeeded);
 
     [Theory]
     [InlineData("BackoffLimitExceeded", "the release command failed; see `kubectl logs job/shop-release-v2`")]
     [InlineData("DeadlineExceeded", "the release command did not finish within 60s (spec.release.timeoutSeconds)")]
     public void A_failed_job_fails_the_release_with_the_reason(string reason, string message)
     {
-        var state = ReleasePhaseObserver.Observe(Job(failedReason: reason), 60, T0);
+        var state = ReleasePhaseObserver.Observe(Job(failedReason: reason), 60, T0, T0);
         state.Phase.Should().Be(ReleasePhases.Failed);
         state.Message.Should().Be(message);
     }
@@ -212,10 +212,10 @@ public sealed class ReleasePhaseObserverTests
     [Fact]
     public void A_running_job_is_rechecked_when_its_timeout_falls_due_and_fails_after_it()
     {
-        var running = ReleasePhaseObserver.Observe(Job(started: T0), 60, T0.AddSeconds(20));
+        var running = ReleasePhaseObserver.Observe(Job(started: T0), 60, T0, T0.AddSeconds(20));
         running.Phase.Should().Be(ReleasePhases.Running);
         running.RecheckAfter.Should().Be(TimeSpan.FromSeconds(40));
 
-        ReleasePhaseObserver.Observe(Job(started: T0), 60, T0.AddSeconds(61)).Phase.Should().Be(ReleasePhases.Failed);
+        ReleasePhaseObserver.Observe(Job(started: T0), 60, T0, T0.AddSeconds(61)).Phase.Should().Be(ReleasePhases.Failed);
     }
 }

@@ -1,0 +1,232 @@
+using k8s.Models;
+using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Reconciliation;
+using Kuroku.Operator.UnitTests.TestSupport;
+using Kuroku.Operator.Validation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Kuroku.Operator.UnitTests.Reconciliation;
+
+/// <summary>Releases over time through the reconciler, on the in-memory cluster.</summary>
+public sealed class WebAppReleaseTests
+{
+    private readonly FakeCluster _cluster = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    private Task<ReconcileResult> ReconcileAsync() =>
+        new WebAppReconciler(_cluster, _cluster, _cluster, new WebAppValidator(), new OperatorOptions(), _clock,
+            NullLogger<WebAppReconciler>.Instance).ReconcileAsync("shop", "shop", CancellationToken.None);
+
+    private WebApp App => _cluster.GetWebApp("shop", "shop")!;
+    private V1Deployment Web => _cluster.Get<V1Deployment>("shop", "shop-web")!;
+    private V1Job? Job(int v) => _cluster.Get<V1Job>("shop", $"shop-release-v{v}");
+    private V1Condition Condition(string type) => App.Status!.Conditions!.Single(c => c.Type == type);
+
+    private void Start(Action<WebApp>? edit = null)
+    {
+        var app = Repo.Example("webapp.yaml");
+        edit?.Invoke(app);
+        Secret("shop-db", "url", "postgres://db/shop");
+        Secret("shop-secrets", "SECRET_KEY", "one");
+        _cluster.Put(app);
+    }
+
+    private void Secret(string name, string key, string value) => _cluster.Put(new V1Secret
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "shop" },
+        Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) },
+    });
+
+    private void Edit(Action<WebApp> edit)
+    {
+        var app = App;
+        edit(app);
+        app.Metadata.Generation++;
+        _cluster.Put(app);
+    }
+
+    private void Finish(int version, bool succeeded, string reason = "BackoffLimitExceeded")
+    {
+        var job = Job(version)!;
+        job.Status = succeeded
+            ? new V1JobStatus { Succeeded = 1, Conditions = [new V1JobCondition { Type = "Complete", Status = "True" }] }
+            : new V1JobStatus { Failed = 1, Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = reason }] };
+        _cluster.Put(job);
+    }
+
+    private async Task ReleasedAsync(int version)
+    {
+        await ReconcileAsync();
+        Finish(version, succeeded: true);
+        await ReconcileAsync();
+    }
+
+    [Fact]
+    public async Task The_first_release_runs_its_release_phase_before_any_process_exists()
+    {
+        Start();
+        var result = await ReconcileAsync();
+
+        Job(1).Should().NotBeNull();
+        Job(1)!.Spec.Template.Spec.Containers[0].Command.Should().Equal("python", "manage.py", "migrate");
+        Job(1)!.Spec.ActiveDeadlineSeconds.Should().Be(3600);
+        Job(1)!.Spec.BackoffLimit.Should().Be(0);
+        _cluster.Get<V1Deployment>("shop", "shop-web").Should().BeNull();
+        Condition("Ready").Reason.Should().Be("ReleasePhaseRunning");
+        App.Status!.Releases!.Single().Should().BeEquivalentTo(new { Version = 1, Phase = "Running", Reason = "initial release" });
+        result.RequeueAfter.Should().Be(TimeSpan.FromSeconds(3600), "the timeout is checked when it falls due");
+
+        Finish(1, succeeded: true);
+        await ReconcileAsync();
+
+        Web.Should().NotBeNull();
+        App.Status!.Release.Should().Be(1);
+        _cluster.Events.Should().Contain(e => e.Reason == "ReleaseSucceeded");
+    }
+
+    [Fact]
+    public async Task A_config_change_makes_a_release_and_the_pods_roll_only_after_the_release_phase_succeeds()
+    {
+        Start();
+        await ReleasedAsync(1);
+        var before = Web.Spec.Template;
+
+        Edit(a => a.Spec.Env!.Add(new V1EnvVar { Name = "FEATURE_X", Value = "on" }));
+        await ReconcileAsync();
+
+        Job(2).Should().NotBeNull();
+        Web.Spec.Template.Should().BeEquivalentTo(before, "v1 keeps running while v2's release phase runs");
+        App.Status!.Release.Should().Be(1);
+
+        Finish(2, succeeded: true);
+        await ReconcileAsync();
+
+        Web.Spec.Template.Spec.Containers[0].Env.Should().Contain(e => e.Name == "FEATURE_X");
+        App.Status!.Release.Should().Be(2);
+        App.Status!.Releases!.Select(r => (r.Version, r.Reason)).Should().Equal((2, "config vars changed"), (1, "initial release"));
+        Job(1).Should().BeNull("the Jobs of superseded releases are cleaned up");
+    }
+
+    [Fact]
+    public async Task Scaling_makes_no_release()
+    {
+        Start();
+        await ReleasedAsync(1);
+
+        Edit(a => a.Spec.Processes["worker"].Replicas = 4);
+        await ReconcileAsync();
+
+        _cluster.Get<V1Deployment>("shop", "shop-worker")!.Spec.Replicas.Should().Be(4);
+        App.Status!.Releases!.Should().ContainSingle();
+        Job(2).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_change_in_a_referenced_secret_makes_a_release_that_rolls_the_pods()
+    {
+        Start(a => a.Spec.Release = null);
+        await ReconcileAsync();
+        var hash = Web.Spec.Template.Metadata.Annotations["kuroku.dev/release-hash"];
+
+        Secret("shop-db", "url", "postgres://new-db/shop");
+        await ReconcileAsync();
+
+        App.Status!.Release.Should().Be(2);
+        App.Status!.Releases![0].Reason.Should().Be("referenced config changed");
+        Web.Spec.Template.Metadata.Annotations["kuroku.dev/release-hash"].Should().NotBe(hash);
+    }
+
+    [Fact]
+    public async Task A_failed_release_phase_keeps_the_previous_release_live_and_says_why_once()
+    {
+        Start();
+        await ReleasedAsync(1);
+        var before = Web.Spec.Template;
+
+        Edit(a => a.Spec.Image = "registry.example.com/acme/shop:1.5.0");
+        await ReconcileAsync();
+        Finish(2, succeeded: false);
+        await ReconcileAsync();
+        await ReconcileAsync();
+
+        Web.Spec.Template.Should().BeEquivalentTo(before);
+        App.Status!.Release.Should().Be(1);
+        App.Status!.Releases![0].Should().BeEquivalentTo(new { Version = 2, Phase = "Failed" });
+        Condition("Degraded").Should().BeEquivalentTo(new { Status = "True", Reason = "ReleaseFailed" });
+        Condition("Degraded").Message.Should().Contain("v1 keeps serving");
+        _cluster.Events.Should().ContainSingle(e => e.Type == EventType.Warning && e.Reason == "ReleaseFailed");
+        Job(3).Should().BeNull("nothing more happens until the spec changes");
+    }
+
+    [Fact]
+    public async Task A_release_phase_past_its_timeout_fails_and_its_job_is_stopped()
+    {
+        Start(a => a.Spec.Release!.TimeoutSeconds = 60);
+        await ReleasedAsync(1);
+        Edit(a => a.Spec.Image = "registry.example.com/acme/shop:1.5.0");
+        await ReconcileAsync();
+
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        await ReconcileAsync();
+
+        App.Status!.Releases![0].Phase.Should().Be("Failed");
+        App.Status!.Releases![0].Message.Should().Contain("did not finish within 60s");
+        Job(2).Should().BeNull();
+        App.Status!.Release.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_rollback_makes_a_new_release_with_the_old_config_and_runs_the_release_phase_again()
+    {
+        Start();
+        await ReleasedAsync(1);
+        Edit(a => a.Spec.Image = "registry.example.com/acme/shop:2.0.0");
+        await ReleasedAsync(2);
+
+        Edit(a =>
+        {
+            a.Spec.Image = "registry.example.com/acme/shop:1.4.2";
+            a.Metadata.Annotations = new Dictionary<string, string> { ["kuroku.dev/rollback-to"] = "1" };
+        });
+        await ReconcileAsync();
+
+        Job(3).Should().NotBeNull("the release phase runs again, as on Heroku");
+        App.Status!.Releases![0].Should().BeEquivalentTo(new { Version = 3, Reason = "rollback to v1", Image = "registry.example.com/acme/shop:1.4.2" });
+        Finish(3, succeeded: true);
+        await ReconcileAsync();
+        Web.Spec.Template.Spec.Containers[0].Image.Should().Be("registry.example.com/acme/shop:1.4.2");
+    }
+
+    [Fact]
+    public async Task History_is_bounded_to_the_last_ten_releases()
+    {
+        Start(a => a.Spec.Release = null);
+        for (var i = 0; i < 13; i++)
+        {
+            Edit(a => a.Spec.Image = $"registry.example.com/acme/shop:1.{i}");
+            await ReconcileAsync();
+        }
+
+        var versions = _cluster.ListOwned<V1ControllerRevision>("shop", App.Metadata.Uid).Select(r => (int)r.Revision!).Order().ToList();
+        versions.Should().Equal(Enumerable.Range(4, 10));
+        App.Status!.Releases!.Should().HaveCount(10);
+        App.Status!.Release.Should().Be(13);
+    }
+
+    [Fact]
+    public async Task A_missing_referenced_secret_is_a_condition_not_a_crash_and_makes_no_release()
+    {
+        var app = Repo.Example("webapp.yaml");
+        _cluster.Put(app);
+        await ReconcileAsync();
+
+        Condition("Ready").Reason.Should().Be("ConfigMissing");
+        Condition("Ready").Message.Should().Contain("spec.env[1].valueFrom.secretKeyRef: Secret \"shop-db\" not found");
+        _cluster.ListOwned<V1ControllerRevision>("shop", App.Metadata.Uid).Should().BeEmpty();
+        _cluster.Events.Should().ContainSingle(e => e.Reason == "ConfigMissing");
+    }
+}
