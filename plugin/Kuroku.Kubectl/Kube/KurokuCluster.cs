@@ -45,6 +45,13 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
         {
             throw new CommandException($"kubeconfig {kubeconfigPath}: {e.Message}");
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The client throws whatever its YAML reader hits (an empty file gives a NullReferenceException).
+            throw new CommandException(e is NullReferenceException
+                ? $"kubeconfig {kubeconfigPath} is empty or not a kubeconfig"
+                : $"kubeconfig {kubeconfigPath} cannot be read: {e.Message}");
+        }
     }
 
     public async Task<WebApp?> GetWebAppAsync(string ns, string name, CancellationToken cancellationToken)
