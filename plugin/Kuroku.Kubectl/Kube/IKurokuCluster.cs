@@ -32,11 +32,19 @@ public sealed class ApiException(int statusCode, string reason, string message) 
     public string Reason { get; } = reason;
 
     /// <summary>
-    /// The write raced another one: 409 Conflict, or the 422 the API server answers when the JSON
-    /// patch's test of metadata.resourceVersion fails. Worth a fresh read and another try.
+    /// The write raced another one: 409 Conflict, or the 422 the API server answers when a JSON patch
+    /// does not apply to the current object, which for our patches means its test of
+    /// metadata.resourceVersion failed. kube-apiserver words that 422 generically ("the server rejected
+    /// our request due to an error in our request", reason Invalid, no causes; see patch.go,
+    /// applyJSPatch); a schema or webhook refusal is also 422 but names the object ("... is invalid: ...").
+    /// Worth a fresh read and another try.
     /// </summary>
     public bool IsConflict =>
         StatusCode == 409
-        || (StatusCode == 422 && Message.Contains("resourceVersion", StringComparison.Ordinal)
-            && Message.Contains("test", StringComparison.OrdinalIgnoreCase));
+        || (StatusCode == 422
+            && (Message.StartsWith(JsonPatchNotApplied, StringComparison.Ordinal)
+                || Message.Contains("testing value /metadata/resourceVersion failed", StringComparison.Ordinal)));
+
+    /// <summary>kube-apiserver's message when a JSON patch fails to apply (apimachinery's NewGenericServerResponse for 422).</summary>
+    public const string JsonPatchNotApplied = "the server rejected our request due to an error in our request";
 }
