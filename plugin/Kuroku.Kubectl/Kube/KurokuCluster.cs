@@ -1,0 +1,148 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+using k8s.Models;
+using Kuroku.Kubectl.Changes;
+using Kuroku.Operator.Api.V1Alpha1;
+
+namespace Kuroku.Kubectl.Kube;
+
+/// <summary>
+/// The cluster through KubernetesClient, pointed at any kubeconfig: the WebApp as a custom resource
+/// (kuroku.dev/v1alpha1 webapps), releases as apps/v1 ControllerRevisions.
+/// </summary>
+public sealed class KurokuCluster : IKurokuCluster, IDisposable
+{
+    private readonly Kubernetes client;
+
+    private KurokuCluster(KubernetesClientConfiguration config)
+    {
+        client = new Kubernetes(config);
+        Server = config.Host;
+        DefaultNamespace = string.IsNullOrEmpty(config.Namespace) ? "default" : config.Namespace;
+    }
+
+    public string DefaultNamespace { get; }
+
+    /// <summary>The API server's URL, for error messages.</summary>
+    public string Server { get; }
+
+    /// <summary>Reads the kubeconfig (and context) and connects; a clear <see cref="CommandException"/> when it can't.</summary>
+    public static KurokuCluster Connect(string kubeconfigPath, string? context)
+    {
+        if (!File.Exists(kubeconfigPath))
+        {
+            throw new CommandException(
+                $"no kubeconfig: {kubeconfigPath} does not exist (give one with --kubeconfig or $KUBECONFIG)");
+        }
+
+        try
+        {
+            return new KurokuCluster(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, context));
+        }
+        catch (KubeConfigException e)
+        {
+            throw new CommandException($"kubeconfig {kubeconfigPath}: {e.Message}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The client throws whatever its YAML reader hits (an empty file gives a NullReferenceException).
+            throw new CommandException(e is NullReferenceException
+                ? $"kubeconfig {kubeconfigPath} is empty or not a kubeconfig"
+                : $"kubeconfig {kubeconfigPath} cannot be read: {e.Message}");
+        }
+    }
+
+    public async Task<WebApp?> GetWebAppAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Call(() => client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<WebApp>(
+                WebAppApi.Group, WebAppApi.Version, ns, WebAppApi.Plural, name, cancellationToken: cancellationToken));
+            return response.Body;
+        }
+        catch (ApiException e) when (e.StatusCode == 404)
+        {
+            return IsObjectNotFound(e)
+                ? null
+                : throw new CommandException($"{e.Message}: the API server at {Server} does not serve {WebAppApi.Plural}.{WebAppApi.Group}/{WebAppApi.Version} (is the Kuroku CRD installed?)");
+        }
+    }
+
+    public async Task<WebApp> PatchWebAppAsync(string ns, string name, WebAppPatch patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var response = await Call(() => client.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<WebApp>(
+            patch.ToV1Patch(), WebAppApi.Group, WebAppApi.Version, ns, WebAppApi.Plural, name, cancellationToken: cancellationToken));
+        return response.Body;
+    }
+
+    public async Task<V1ControllerRevision?> GetRevisionAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Call(() => client.AppsV1.ReadNamespacedControllerRevisionWithHttpMessagesAsync(
+                name, ns, cancellationToken: cancellationToken));
+            return response.Body;
+        }
+        catch (ApiException e) when (e.StatusCode == 404 && IsObjectNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<V1ControllerRevision>> ListRevisionsAsync(string ns, string labelSelector, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.AppsV1.ListNamespacedControllerRevisionWithHttpMessagesAsync(
+            ns, labelSelector: labelSelector, cancellationToken: cancellationToken));
+        return response.Body.Items.ToList();
+    }
+
+    public void Dispose() => client.Dispose();
+
+    /// <summary>
+    /// A 404 for the object itself (reason NotFound), not for the whole resource type: a cluster without
+    /// the WebApp CRD answers 404 too, and that must say so rather than "webapp not found".
+    /// </summary>
+    private static bool IsObjectNotFound(ApiException e) => !e.Message.Contains("the server could not find the requested resource", StringComparison.Ordinal);
+
+    private async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpOperationException e)
+        {
+            throw ToApiException(e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CommandException($"cannot reach the API server at {Server}: {e.Message}");
+        }
+    }
+
+    internal static ApiException ToApiException(HttpOperationException e)
+    {
+        var code = (int)(e.Response?.StatusCode ?? HttpStatusCode.InternalServerError);
+        var content = e.Response?.Content;
+        V1Status? status = null;
+        if (!string.IsNullOrWhiteSpace(content))
+        {
+            try
+            {
+                status = KubernetesJson.Deserialize<V1Status>(content);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a Status: keep the raw body as the message below.
+            }
+        }
+
+        var message = !string.IsNullOrEmpty(status?.Message) ? status.Message
+            : !string.IsNullOrWhiteSpace(content) ? content.Trim()
+            : $"the server answered {code} {e.Response?.ReasonPhrase}";
+        return new ApiException(code, status?.Reason ?? "", message);
+    }
+}

@@ -1,0 +1,71 @@
+using Kuroku.Kubectl.Cli;
+using Kuroku.Kubectl.Kube;
+
+namespace Kuroku.Kubectl;
+
+/// <summary>
+/// The whole plugin behind its process boundary: arguments in, text and an exit code out. Program.cs
+/// passes the real console and <see cref="KurokuCluster"/>; tests pass writers and any cluster.
+/// </summary>
+public static class Plugin
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadUsage = 2;
+    public const int Interrupted = 130;
+
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<GlobalOptions, IKurokuCluster> connect,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(connect);
+        try
+        {
+            var invocation = CommandLine.Parse(args);
+            if (invocation.Help)
+            {
+                await stdout.WriteAsync(invocation.Command is null ? CommandCatalog.Overview() : CommandCatalog.Help(invocation.Command));
+                return Ok;
+            }
+
+            var cluster = connect(invocation.Options);
+            try
+            {
+                await new CommandRunner(cluster, stdout, clock).RunAsync(invocation, cancellationToken);
+            }
+            finally
+            {
+                (cluster as IDisposable)?.Dispose();
+            }
+
+            return Ok;
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync("error: " + e.Message);
+            await stderr.WriteLineAsync("Run \"kubectl kuroku --help\" for the commands and flags.");
+            return BadUsage;
+        }
+        catch (CommandException e)
+        {
+            await stderr.WriteLineAsync("error: " + e.Message);
+            return Failed;
+        }
+        catch (ApiException e)
+        {
+            await stderr.WriteLineAsync($"error from server ({(e.Reason.Length > 0 ? e.Reason : e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}): {e.Message}");
+            return Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("interrupted");
+            return Interrupted;
+        }
+    }
+}

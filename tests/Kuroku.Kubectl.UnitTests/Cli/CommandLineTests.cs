@@ -1,0 +1,79 @@
+using Kuroku.Kubectl.Cli;
+
+namespace Kuroku.Kubectl.UnitTests.Cli;
+
+public sealed class CommandLineTests
+{
+    public static TheoryData<string[], CommandKind, string, string[], string?, string?, string?> Lines => new()
+    {
+        { ["releases", "shop"], CommandKind.Releases, "shop", [], null, null, null },
+        { ["scale", "shop", "web=3", "worker=0"], CommandKind.Scale, "shop", ["web=3", "worker=0"], null, null, null },
+        { ["ps:scale", "-n", "prod", "shop", "web=3"], CommandKind.Scale, "shop", ["web=3"], "prod", null, null },
+        { ["config:set", "shop", "A=1", "--namespace=prod", "--context", "kind", "--kubeconfig", "/k"], CommandKind.ConfigSet, "shop", ["A=1"], "prod", "kind", "/k" },
+        { ["-nprod", "rollback", "shop", "v6"], CommandKind.Rollback, "shop", ["v6"], "prod", null, null },
+        { ["config", "-a", "shop"], CommandKind.Config, "shop", [], null, null, null },
+        { ["config:set", "shop", "--", "--WEIRD=1"], CommandKind.ConfigSet, "shop", ["--WEIRD=1"], null, null, null },
+        { ["maintenance:on", "shop"], CommandKind.MaintenanceOn, "shop", [], null, null, null },
+        { ["config:unset", "shop", "A", "B"], CommandKind.ConfigUnset, "shop", ["A", "B"], null, null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lines))]
+    public void Parses_command_app_arguments_and_global_flags_anywhere(
+        string[] args, CommandKind kind, string app, string[] arguments, string? ns, string? context, string? kubeconfig)
+    {
+        var invocation = CommandLine.Parse(args);
+
+        invocation.Help.Should().BeFalse();
+        invocation.Command!.Kind.Should().Be(kind);
+        invocation.App.Should().Be(app);
+        invocation.Arguments.Should().Equal(arguments);
+        invocation.Options.Should().Be(new GlobalOptions(kubeconfig, context, ns));
+    }
+
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "-h" }, null)]
+    [InlineData(new[] { "help" }, null)]
+    [InlineData(new[] { "help", "scale" }, "scale")]
+    [InlineData(new[] { "scale", "--help" }, "scale")]
+    [InlineData(new[] { "config:set", "shop", "-h" }, "config:set")]
+    public void Help_needs_no_app_and_names_the_command(string[] args, string? command)
+    {
+        var invocation = CommandLine.Parse(args);
+
+        invocation.Help.Should().BeTrue();
+        invocation.Command?.Name.Should().Be(command);
+        if (command is null)
+        {
+            invocation.Command.Should().BeNull();
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "deploy", "shop" }, "unknown command \"deploy\"")]
+    [InlineData(new[] { "ps" }, "ps needs the name of a WebApp")]
+    [InlineData(new[] { "scale", "shop" }, "scale needs at least one PROCESS=N")]
+    [InlineData(new[] { "rollback", "shop" }, "rollback needs the release to roll back to")]
+    [InlineData(new[] { "rollback", "shop", "v1", "v2" }, "rollback takes at most 1 argument(s) after the app, got: v1 v2")]
+    [InlineData(new[] { "ps", "shop", "web" }, "ps takes no arguments after the app, got: web")]
+    [InlineData(new[] { "ps", "shop", "--output", "json" }, "unknown flag: --output")]
+    [InlineData(new[] { "ps", "shop", "-n" }, "flag -n needs a value")]
+    [InlineData(new[] { "ps", "shop", "--namespace=" }, "flag --namespace needs a value")]
+    public void Refuses_lines_that_make_no_sense(string[] args, string message)
+    {
+        var parse = () => CommandLine.Parse(args);
+
+        parse.Should().Throw<UsageException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void Every_command_has_help_with_its_usage()
+    {
+        foreach (var command in CommandCatalog.All)
+        {
+            CommandCatalog.Help(command).Should().Contain(command.Usage).And.Contain("--namespace");
+            CommandCatalog.Overview().Should().Contain(command.Name);
+        }
+    }
+}
