@@ -47,7 +47,7 @@ public sealed class ObjectStore<T>
             IEnumerable<T> candidates = @namespace is null
                 ? items.Values
                 : byNamespace.TryGetValue(@namespace, out var keys) ? keys.Select(k => items[k]) : [];
-            return Sorted(candidates.Where(o => LabelsMatch(o.Metadata?.Labels, matchLabels)));
+            return Sorted(candidates.Where(o => LabelSelectors.Matches(o.Metadata?.Labels, matchLabels)));
         }
     }
 
@@ -140,30 +140,6 @@ public sealed class ObjectStore<T>
         }
 
         return changes;
-    }
-
-    /// <summary>True when the object's labels include every pair of the selector (an empty selector matches all).</summary>
-    public static bool LabelsMatch(IDictionary<string, string>? labels, IReadOnlyDictionary<string, string>? matchLabels)
-    {
-        if (matchLabels is null || matchLabels.Count == 0)
-        {
-            return true;
-        }
-
-        if (labels is null)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in matchLabels)
-        {
-            if (!labels.TryGetValue(key, out var actual) || actual != value)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static List<T> Sorted(IEnumerable<T> objects) =>
