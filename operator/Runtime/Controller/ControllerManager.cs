@@ -26,7 +26,7 @@ public sealed record ControllerManagerOptions
 /// watched types, waits until every cache has synced, then runs the workers and the periodic
 /// resync; on stop, drains the workers first and stops the informers last.
 /// </summary>
-public sealed class ControllerManager<TPrimary>
+public sealed class ControllerManager<TPrimary> : IControllerRunner
     where TPrimary : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Func<Type, object> sourceFactory;
