@@ -1,0 +1,145 @@
+using System.Net;
+using k8s;
+using k8s.Models;
+using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Runtime.Abstractions;
+using Kuroku.Operator.Runtime.Client;
+using Kuroku.Operator.Runtime.Informers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Kuroku.Operator.UnitTests.Runtime.Informers;
+
+/// <summary>
+/// A small stand-in API server on 127.0.0.1:0: a list, a chunked watch stream ending in a 410
+/// ERROR event, and Status answers, to check the HTTP side of list-watch and the client.
+/// </summary>
+public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
+{
+    private const string Path = "/apis/kuroku.dev/v1alpha1/namespaces/shop/webapps";
+    private readonly List<string> queries = [];
+    private WebApplication? server;
+    private Kubernetes? client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        server = builder.Build();
+        server.MapGet(Path, async (HttpContext context) =>
+        {
+            lock (queries)
+            {
+                queries.Add(context.Request.QueryString.Value ?? "");
+            }
+
+            context.Response.ContentType = "application/json";
+            if (context.Request.Query["watch"] != "true")
+            {
+                await context.Response.WriteAsync("""{"apiVersion":"kuroku.dev/v1alpha1","kind":"WebAppList","metadata":{"resourceVersion":"10"},"items":[{"metadata":{"name":"shop","namespace":"shop","resourceVersion":"9","uid":"u1"},"spec":{"image":"shop:1"}}]}""");
+                return;
+            }
+
+            await context.Response.WriteAsync("""{"type":"ADDED","object":{"apiVersion":"kuroku.dev/v1alpha1","kind":"WebApp","metadata":{"name":"blog","namespace":"shop","resourceVersion":"11"},"spec":{"image":"blog:1"}}}""" + "\n");
+            await context.Response.Body.FlushAsync();
+            await context.Response.WriteAsync("""{"type":"BOOKMARK","object":{"apiVersion":"kuroku.dev/v1alpha1","kind":"WebApp","metadata":{"resourceVersion":"15"}}}""" + "\n");
+            await context.Response.Body.FlushAsync();
+            await context.Response.WriteAsync("""{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 15 (20)","reason":"Expired","code":410}}""" + "\n");
+        });
+        server.MapPost(Path, () => Results.Json(
+            new { kind = "Status", apiVersion = "v1", status = "Failure", message = "webapps.kuroku.dev \"shop\" already exists", reason = "AlreadyExists", code = 409 },
+            statusCode: 409));
+        server.MapGet(Path + "/{name}", () => Results.Json(
+            new { kind = "Status", apiVersion = "v1", status = "Failure", message = "not found", reason = "NotFound", code = 404 },
+            statusCode: 404));
+        await server.StartAsync();
+        client = new Kubernetes(new KubernetesClientConfiguration { Host = server.Urls.First() });
+    }
+
+    [Fact]
+    public async Task The_list_gives_stamped_items_and_the_resource_version()
+    {
+        var source = new KubernetesListWatch<WebApp>(client!, "shop");
+
+        var list = await source.ListAsync(CancellationToken.None);
+
+        list.ResourceVersion.Should().Be("10");
+        var item = list.Items.Should().ContainSingle().Subject;
+        item.Kind.Should().Be("WebApp");
+        item.ApiVersion.Should().Be("kuroku.dev/v1alpha1");
+        item.Spec.Image.Should().Be("shop:1");
+    }
+
+    [Fact]
+    public async Task The_watch_streams_events_bookmarks_and_the_410_error()
+    {
+        var source = new KubernetesListWatch<WebApp>(client!, "shop");
+
+        var events = new List<WatchEvent<WebApp>>();
+        await foreach (var evt in source.WatchAsync("10", TimeSpan.FromMinutes(5), CancellationToken.None))
+        {
+            events.Add(evt);
+        }
+
+        events.Select(e => e.Type).Should().Equal(WatchEventType.Added, WatchEventType.Bookmark, WatchEventType.Error);
+        events[0].Object!.Metadata.Name.Should().Be("blog");
+        events[1].Object!.Metadata.ResourceVersion.Should().Be("15");
+        events[2].Status!.Code.Should().Be(410);
+        queries.Should().ContainSingle().Which.Should().Be("?watch=true&allowWatchBookmarks=true&timeoutSeconds=300&resourceVersion=10");
+    }
+
+    [Fact]
+    public async Task The_informer_lists_watches_and_lists_again_after_the_410()
+    {
+        var source = new KubernetesListWatch<WebApp>(client!, "shop");
+        var added = new List<string>();
+        var relisted = new TaskCompletionSource<string[]>();
+        Informer<WebApp>? informer = null;
+        informer = new Informer<WebApp>(source, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        informer.AddHandler(new ResourceEventHandler<WebApp>
+        {
+            OnAdd = o =>
+            {
+                if (!relisted.Task.IsCompleted)
+                {
+                    added.Add(o.Metadata.Name);
+                }
+            },
+            // The relist does not have "blog": its deletion shows the cache was replaced.
+            OnDelete = o => relisted.TrySetResult([.. informer!.Store.List().Select(w => w.Metadata.Name)]),
+        });
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+
+        var afterRelist = await relisted.Task;
+        await cts.CancelAsync();
+        await run;
+
+        added.Should().Equal("shop", "blog");
+        afterRelist.Should().Equal("shop");
+    }
+
+    [Fact]
+    public async Task The_client_surfaces_typed_errors()
+    {
+        var writer = new KubernetesObjectClient(client!);
+
+        var create = () => writer.CreateAsync(new WebApp { Metadata = new V1ObjectMeta { Name = "shop", NamespaceProperty = "shop" } }, CancellationToken.None);
+
+        (await create.Should().ThrowAsync<KubernetesApiException>()).Which.Should().Match<KubernetesApiException>(e => e.IsAlreadyExists && e.StatusCode == HttpStatusCode.Conflict);
+        (await writer.GetAsync<WebApp>("shop", "nope", CancellationToken.None)).Should().BeNull();
+    }
+
+    public async Task DisposeAsync()
+    {
+        client?.Dispose();
+        if (server is not null)
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+    }
+}
