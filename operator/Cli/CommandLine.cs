@@ -24,6 +24,8 @@ public static class CommandLine
         var rest = args[1..];
         switch (args[0])
         {
+            case "run":
+                return await RunCommand.RunAsync(rest, stdout, stderr);
             default:
                 await stderr.WriteLineAsync($"error: unknown command \"{args[0]}\"");
                 await stderr.WriteLineAsync(Usage);

@@ -48,6 +48,18 @@ public sealed record OperatorOptions
     /// <summary>Serve the admission webhooks.</summary>
     public bool Webhooks { get; init; } = true;
 
+    /// <summary>cert-manager provides the webhook certificate (mounted in <see cref="WebhookCertDir"/>); else the operator makes one.</summary>
+    public bool WebhookCertManager { get; init; }
+
+    /// <summary>The Service in front of the webhook: the generated certificate's DNS names.</summary>
+    public string? WebhookServiceName { get; init; }
+
+    /// <summary>The Secret that holds the generated certificate, shared by every replica.</summary>
+    public string? WebhookSecretName { get; init; }
+
+    /// <summary>The ValidatingWebhookConfiguration whose caBundle the operator keeps current.</summary>
+    public string? WebhookConfigurationName { get; init; }
+
     /// <summary>This replica's identity for leader election (the pod name in the cluster).</summary>
     public string Identity { get; init; } = Environment.MachineName;
 }

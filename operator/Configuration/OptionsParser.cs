@@ -27,6 +27,10 @@ public static partial class OptionsParser
           --webhook-port PORT            admission webhooks over HTTPS  (KUROKU_WEBHOOK_PORT; default 9443)
           --webhook-cert-dir DIR         tls.crt and tls.key            (KUROKU_WEBHOOK_CERT_DIR)
           --webhooks true|false          serve the admission webhooks   (KUROKU_WEBHOOKS; default true)
+          --webhook-cert-manager true|false  cert-manager mounts the cert (KUROKU_WEBHOOK_CERT_MANAGER)
+          --webhook-service-name NAME    the webhook's Service          (KUROKU_WEBHOOK_SERVICE_NAME)
+          --webhook-secret-name NAME     Secret for a generated cert    (KUROKU_WEBHOOK_SECRET_NAME)
+          --webhook-configuration-name NAME  caBundle kept current here (KUROKU_WEBHOOK_CONFIGURATION_NAME)
         """;
 
     private static readonly Dictionary<string, string> FlagToEnv = new(StringComparer.Ordinal)
@@ -41,6 +45,10 @@ public static partial class OptionsParser
         ["--webhook-port"] = "KUROKU_WEBHOOK_PORT",
         ["--webhook-cert-dir"] = "KUROKU_WEBHOOK_CERT_DIR",
         ["--webhooks"] = "KUROKU_WEBHOOKS",
+        ["--webhook-cert-manager"] = "KUROKU_WEBHOOK_CERT_MANAGER",
+        ["--webhook-service-name"] = "KUROKU_WEBHOOK_SERVICE_NAME",
+        ["--webhook-secret-name"] = "KUROKU_WEBHOOK_SECRET_NAME",
+        ["--webhook-configuration-name"] = "KUROKU_WEBHOOK_CONFIGURATION_NAME",
         ["--kubeconfig"] = "",
         ["--context"] = "",
     };
@@ -155,6 +163,10 @@ public static partial class OptionsParser
             WebhookPort = Int("--webhook-port", defaults.WebhookPort, 1, 65535),
             WebhookCertDir = Str("--webhook-cert-dir") ?? defaults.WebhookCertDir,
             Webhooks = Bool("--webhooks", defaults.Webhooks),
+            WebhookCertManager = Bool("--webhook-cert-manager", false),
+            WebhookServiceName = Checked("--webhook-service-name", DnsLabel(), "a Service name (a DNS label)"),
+            WebhookSecretName = Checked("--webhook-secret-name", DnsSubdomain(), "a Secret name"),
+            WebhookConfigurationName = Checked("--webhook-configuration-name", DnsSubdomain(), "an object name"),
             Identity = string.IsNullOrEmpty(podName) ? defaults.Identity : podName,
         };
         if (options.HttpPort == options.WebhookPort)

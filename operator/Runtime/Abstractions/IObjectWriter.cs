@@ -25,8 +25,11 @@ public interface IObjectWriter
     Task<T> PatchAsync<T>(string? @namespace, string name, object mergePatch, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
-    /// <summary>Deletes the object (dependents in the background); false when it was already gone.</summary>
-    Task<bool> DeleteAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the object (dependents in the background); false when it was already gone. With
+    /// <paramref name="uid"/>, only if it still has that uid (a namesake created since is left alone: Conflict).
+    /// </summary>
+    Task<bool> DeleteAsync<T>(string? @namespace, string name, string? uid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>Replaces the status subresource only (PUT .../status); spec changes are ignored by the server.</summary>

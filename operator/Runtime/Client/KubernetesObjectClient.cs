@@ -85,11 +85,15 @@ public sealed class KubernetesObjectClient : IObjectWriter
         return result;
     }
 
-    public async Task<bool> DeleteAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync<T>(string? @namespace, string name, string? uid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var type = ResourceType.Of<T>();
-        var options = new V1DeleteOptions { PropagationPolicy = "Background" };
+        var options = new V1DeleteOptions
+        {
+            PropagationPolicy = "Background",
+            Preconditions = uid is null ? null : new V1Preconditions { Uid = uid },
+        };
         try
         {
             await CallAsync("delete", type.Resource, Describe(type, @namespace, name), () => @namespace is null

@@ -104,6 +104,7 @@ public sealed class Informer<T> : IInformer
             {
                 var delay = ReconnectBackoff.Delay(attempt++, options.InitialBackoff, options.MaxBackoff, random.NextDouble());
                 logger.LogWarning(e, "List-watch of {Resource} failed; listing again in {Delay}", Resource.Resource, delay);
+                Telemetry.KurokuTelemetry.WatchRestarts.Add(1, new KeyValuePair<string, object?>("resource", Resource.Resource), new KeyValuePair<string, object?>("reason", "error"));
                 try
                 {
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
@@ -139,10 +140,12 @@ public sealed class Informer<T> : IInformer
             catch (OperationCanceledException) when (inactivity.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 logger.LogInformation("Watch of {Resource} was silent for {Silence}; restarting it", Resource.Resource, silence);
+                Telemetry.KurokuTelemetry.WatchRestarts.Add(1, new KeyValuePair<string, object?>("resource", Resource.Resource), new KeyValuePair<string, object?>("reason", "silent"));
             }
             catch (KubernetesApiException e) when (e.IsGone)
             {
                 logger.LogInformation("Watch of {Resource} from resourceVersion {ResourceVersion} is gone; listing again", Resource.Resource, lastResourceVersion);
+                Telemetry.KurokuTelemetry.WatchRestarts.Add(1, new KeyValuePair<string, object?>("resource", Resource.Resource), new KeyValuePair<string, object?>("reason", "gone"));
                 return;
             }
         }
@@ -157,6 +160,7 @@ public sealed class Informer<T> : IInformer
                 if (evt.Status?.Code == 410 || ApiErrors.Classify(evt.Status?.Code ?? 0, evt.Status?.Reason) == ApiErrorReason.Gone)
                 {
                     logger.LogInformation("Watch of {Resource} from resourceVersion {ResourceVersion} expired; listing again", Resource.Resource, lastResourceVersion);
+                    Telemetry.KurokuTelemetry.WatchRestarts.Add(1, new KeyValuePair<string, object?>("resource", Resource.Resource), new KeyValuePair<string, object?>("reason", "expired"));
                     return false;
                 }
 

@@ -114,7 +114,7 @@ public sealed class EventAggregationTests
             return Task.FromResult<T>(null!);
         }
 
-        public Task<bool> DeleteAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
+        public Task<bool> DeleteAsync<T>(string? @namespace, string name, string? uid, CancellationToken cancellationToken)
             where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
         public Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken cancellationToken)

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FluentValidation;
+using k8s;
+using k8s.Models;
+using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Reconciliation;
+using Kuroku.Operator.Reconciliation.Releases;
+using Kuroku.Operator.Runtime;
+using Kuroku.Operator.Runtime.Abstractions;
+using Kuroku.Operator.Runtime.Adapters;
+using Kuroku.Operator.Runtime.Client;
+using Kuroku.Operator.Runtime.Controller;
+using Kuroku.Operator.Runtime.Informers;
+using Kuroku.Operator.Runtime.LeaderElection;
+using Kuroku.Operator.Runtime.Queue;
+using Kuroku.Operator.Runtime.Webhooks;
+using Kuroku.Operator.Telemetry;
+using Kuroku.Operator.Validation;
+using Kuroku.Operator.Webhooks;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Kuroku.Operator.Hosting;
+
+/// <summary>
+/// The `run` process: the controller (under leader election), and on every replica the health and
+/// metrics endpoints over HTTP and the admission webhook over HTTPS. Wiring only; no logic lives here.
+/// </summary>
+public static class OperatorHost
+{
+    public const string WebhookPath = "/validate-kuroku-dev-v1alpha1-webapp";
+
+    public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, options.HttpPort);
+            if (options.Webhooks)
+            {
+                kestrel.Listen(IPAddress.Any, options.WebhookPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificateSelector = (_, _) => listen.ApplicationServices.GetRequiredService<WebhookCertificate>().Current,
+                }));
+            }
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new Kubernetes(ClientConfiguration(options)));
+        services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
+        services.AddSingleton<IValidator<WebApp>, WebAppValidator>();
+
+        var metrics = new RuntimeMetrics();
+        services.AddSingleton<IApiMetrics>(metrics);
+        services.AddSingleton<IWorkQueueMetrics>(metrics);
+        services.AddSingleton<IControllerMetrics>(metrics);
+
+        services.AddSingleton<ReconcilerPorts>();
+        services.AddSingleton<IClusterReader>(sp => sp.GetRequiredService<ReconcilerPorts>());
+        services.AddSingleton<IClusterWriter>(sp => sp.GetRequiredService<ReconcilerPorts>());
+        services.AddSingleton<Reconciliation.IEventRecorder>(sp => sp.GetRequiredService<ReconcilerPorts>());
+        services.AddSingleton<WebAppReconciler>();
+        services.AddSingleton<IReconciler, WebAppController>();
+        CacheReader? cache = null;
+        services.AddKurokuRuntime(options, Watches(() => cache!));
+
+        services.AddSingleton<WebhookCertificate>();
+        services.AddSingleton<AdmissionHandler>();
+        if (options.Webhooks)
+        {
+            services.AddHostedService<WebhookCertificateBootstrap>();
+        }
+
+        var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        services.AddOpenTelemetry()
+            .WithMetrics(m =>
+            {
+                m.AddMeter(KurokuTelemetry.Name).AddPrometheusExporter();
+                if (otlp)
+                {
+                    m.AddOtlpExporter();
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(KurokuTelemetry.Name);
+                if (otlp)
+                {
+                    t.AddOtlpExporter();
+                }
+            });
+
+        configure?.Invoke(services);
+        var app = builder.Build();
+        cache = app.Services.GetRequiredService<CacheReader>();
+        KurokuTelemetry.Observe(() => metrics.Depth, () => app.Services.GetRequiredService<ILeaderStatus>().IsLeader);
+
+        // Each endpoint answers on its own port only: webhooks over HTTPS, the rest over plain HTTP.
+        app.Use((context, next) =>
+        {
+            var webhook = context.Request.Path.StartsWithSegments(WebhookPath, StringComparison.Ordinal);
+            var port = context.Connection.LocalPort;
+            if (webhook ? port != options.WebhookPort : port != options.HttpPort)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (IServiceProvider sp) => Readiness(sp, options));
+        if (options.Webhooks)
+        {
+            app.MapPost(WebhookPath, async (HttpRequest request, AdmissionHandler handler, CancellationToken ct) =>
+            {
+                var review = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+                if (review?["request"] is null)
+                {
+                    return Results.BadRequest("expected an admission.k8s.io/v1 AdmissionReview with a request");
+                }
+
+                return Results.Text((await handler.ReviewAsync(review, ct)).ToJsonString(), "application/json");
+            });
+        }
+
+        return app;
+    }
+
+    /// <summary>
+    /// Ready when this replica does its part: the webhook has its certificate, and the controller's
+    /// caches have synced (a replica that is not the leader runs no controller and is ready without it).
+    /// </summary>
+    private static IResult Readiness(IServiceProvider sp, OperatorOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Webhooks && sp.GetRequiredService<WebhookCertificate>().Current is null)
+        {
+            problems.Add("webhook certificate not loaded");
+        }
+
+        var leading = !options.LeaderElection || sp.GetRequiredService<ILeaderStatus>().IsLeader;
+        if (leading && !sp.GetRequiredService<ControllerManager<WebApp>>().IsRunning)
+        {
+            problems.Add("controller caches not synced");
+        }
+
+        return problems.Count == 0
+            ? Results.Text("ok")
+            : Results.Text(string.Join("; ", problems), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// What the WebApp controller watches: its children (a change enqueues the owner), and the Secrets
+    /// and ConfigMaps that config vars refer to (a change enqueues every WebApp that reads them, so a
+    /// new release follows a change of their data).
+    /// </summary>
+    private static List<WatchRegistration> Watches(Func<CacheReader> cache)
+    {
+        IEnumerable<ObjectKey> Referencing(string kind, V1ObjectMeta meta) =>
+            cache().List<WebApp>(meta.NamespaceProperty)
+                .Where(app => ConfigReferences.Collect(app).Any(r => r.Kind == kind && r.Name == meta.Name))
+                .Select(ObjectKey.Of);
+
+        var owner = ResourceType.Of<WebApp>();
+        return
+        [
+            Runtime.Controller.Watches.Owns<V1Deployment, WebApp>(),
+            Runtime.Controller.Watches.Owns<V1Service, WebApp>(),
+            Runtime.Controller.Watches.Owns<V1Ingress, WebApp>(),
+            Runtime.Controller.Watches.Owns<V1Job, WebApp>(),
+            Runtime.Controller.Watches.Owns<V2HorizontalPodAutoscaler, WebApp>(),
+            Runtime.Controller.Watches.Owns<V1PodDisruptionBudget, WebApp>(),
+            Runtime.Controller.Watches.Owns<V1ControllerRevision, WebApp>(),
+            Runtime.Controller.Watches.Map<V1ConfigMap>(map =>
+                (OwnerKeys.ControllerOwner(map.Metadata, owner.Group, owner.Kind) is { } key ? [key] : Array.Empty<ObjectKey>())
+                    .Concat(Referencing("ConfigMap", map.Metadata))),
+            Runtime.Controller.Watches.Map<V1Secret>(secret => Referencing("Secret", secret.Metadata)),
+        ];
+    }
+
+    private static KubernetesClientConfiguration ClientConfiguration(OperatorOptions options) =>
+        options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+}

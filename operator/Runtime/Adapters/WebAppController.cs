@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Kuroku.Operator.Reconciliation;
+using Kuroku.Operator.Runtime.Abstractions;
+using Kuroku.Operator.Telemetry;
+using RuntimeResult = Kuroku.Operator.Runtime.Abstractions.ReconcileResult;
+
+namespace Kuroku.Operator.Runtime.Adapters;
+
+/// <summary>
+/// The runtime's <see cref="IReconciler"/> for WebApps: one span and one log scope per reconcile (the
+/// WebApp key on every log line), the core's result turned into the queue's.
+/// </summary>
+public sealed class WebAppController(WebAppReconciler reconciler, ILogger<WebAppController> logger) : IReconciler
+{
+    public async Task<RuntimeResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        using var activity = KurokuTelemetry.ActivitySource.StartActivity("reconcile WebApp", ActivityKind.Internal);
+        activity?.SetTag("kuroku.webapp", key.ToString());
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["webapp"] = key.ToString() });
+        try
+        {
+            var result = await reconciler.ReconcileAsync(key.Namespace ?? "", key.Name, cancellationToken);
+            return result.RequeueAfter is { } after ? RuntimeResult.After(after) : RuntimeResult.Done;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+}
