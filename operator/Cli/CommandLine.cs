@@ -24,6 +24,10 @@ public static class CommandLine
         var rest = args[1..];
         switch (args[0])
         {
+            case "crds":
+                return await CrdsCommand.RunAsync(rest, stdout, stderr);
+            case "render":
+                return await RenderCommand.RunAsync(rest, stdin, stdout, stderr);
             default:
                 await stderr.WriteLineAsync($"error: unknown command \"{args[0]}\"");
                 await stderr.WriteLineAsync(Usage);
