@@ -166,7 +166,7 @@ public static class StructuralSchema
             return;
         }
 
-        if (schema.Format == "int32" && kind == JsonValueKind.Number && !node.AsValue().TryGetValue<int>(out _))
+        if (schema.Format == "int32" && kind == JsonValueKind.Number && Number(node) is < int.MinValue or > int.MaxValue)
         {
             errors.Add(new SchemaError(path, $"Invalid value: {node.ToJsonString()}: must fit in a 32-bit integer"));
             return;
@@ -290,7 +290,7 @@ public static class StructuralSchema
 
     private static void CheckNumber(JsonValue value, V1JSONSchemaProps schema, string path, List<SchemaError> errors)
     {
-        var number = value.GetValue<double>();
+        var number = Number(value);
         if (schema.Minimum is { } min && number < min)
         {
             errors.Add(new SchemaError(path,
@@ -324,9 +324,12 @@ public static class StructuralSchema
         };
     }
 
+    // 1.0 counts as an integer, as it does for the API server (JSON has one number type).
     private static bool IsInteger(JsonValueKind kind, JsonNode node) =>
-        kind == JsonValueKind.Number && node.AsValue().TryGetValue<double>(out var number) && Math.Floor(number) == number
-        && !node.ToJsonString().Contains('.', StringComparison.Ordinal);
+        kind == JsonValueKind.Number && Math.Floor(Number(node)) == Number(node);
+
+    private static double Number(JsonNode node) =>
+        double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static string TypeName(V1JSONSchemaProps schema) =>
         schema.XKubernetesIntOrString == true ? "integer or string" : schema.Type ?? "any";
