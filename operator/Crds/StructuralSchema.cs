@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -128,7 +129,11 @@ public static class StructuralSchema
                 {
                     if (schema.Properties is not null && schema.Properties.TryGetValue(name, out var property))
                     {
-                        CollectUnknown(child, property, Field(path, name), unknown);
+                        // The API server checks a custom resource's ObjectMeta itself (the CRD says type: object).
+                        if (path.Length > 0 || name != "metadata" || property.Properties is { Count: > 0 })
+                        {
+                            CollectUnknown(child, property, Field(path, name), unknown);
+                        }
                     }
                     else
                     {
@@ -176,7 +181,7 @@ public static class StructuralSchema
             && !allowed.Any(value => JsonNode.DeepEquals(ToNode(value), node)))
         {
             errors.Add(new SchemaError(path,
-                $"Unsupported value: {node.ToJsonString()}: supported values: {string.Join(", ", allowed.Select(v => ToNode(v)?.ToJsonString()))}"));
+                $"Unsupported value: {node.ToJsonString(Readable)}: supported values: {string.Join(", ", allowed.Select(v => ToNode(v)?.ToJsonString(Readable)))}"));
         }
 
         switch (node)
@@ -260,7 +265,7 @@ public static class StructuralSchema
             {
                 if (seen.Any(s => JsonNode.DeepEquals(s, identity)))
                 {
-                    errors.Add(new SchemaError(itemPath, $"Duplicate value: {identity.ToJsonString()}"));
+                    errors.Add(new SchemaError(itemPath, $"Duplicate value: {identity.ToJsonString(Readable)}"));
                 }
 
                 seen.Add(identity);
@@ -344,7 +349,9 @@ public static class StructuralSchema
         _ => "null",
     };
 
-    private static string Quote(string text) => JsonValue.Create(text).ToJsonString();
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Quote(string text) => JsonValue.Create(text).ToJsonString(Readable);
 
     private static V1JSONSchemaProps? AsSchema(object? value) => value switch
     {

@@ -130,15 +130,11 @@ public static partial class YamlJson
         var merged = new List<JsonObject>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
+            // A key is its text: JSON keys are strings, so "y" or "on" stay what they say.
             var keyEvent = parser.Current;
-            var key = ReadNode(parser, anchors);
-            var name = key switch
-            {
-                null => "null",
-                JsonValue text when text.GetValueKind() == JsonValueKind.String => text.GetValue<string>(),
-                JsonValue other => other.ToJsonString(),
-                _ => throw new YamlException(keyEvent!.Start, keyEvent.End, "mapping keys must be scalars"),
-            };
+            var name = parser.TryConsume<Scalar>(out var keyScalar)
+                ? keyScalar.Value
+                : throw new YamlException(keyEvent!.Start, keyEvent.End, "mapping keys must be scalars");
             var value = ReadNode(parser, anchors);
             if (name == "<<" && keyEvent is Scalar { Style: ScalarStyle.Plain })
             {
