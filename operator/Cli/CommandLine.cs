@@ -26,6 +26,10 @@ public static class CommandLine
         {
             case "run":
                 return await RunCommand.RunAsync(rest, stdout, stderr);
+            case "crds":
+                return await CrdsCommand.RunAsync(rest, stdout, stderr);
+            case "render":
+                return await RenderCommand.RunAsync(rest, stdin, stdout, stderr);
             default:
                 await stderr.WriteLineAsync($"error: unknown command \"{args[0]}\"");
                 await stderr.WriteLineAsync(Usage);

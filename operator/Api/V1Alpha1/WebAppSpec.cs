@@ -5,6 +5,10 @@ using Kuroku.Operator.Api.Schema;
 namespace Kuroku.Operator.Api.V1Alpha1;
 
 /// <summary>The desired state of a WebApp: the code of the release, its processes, config and routing.</summary>
+[CelRule("!has(self.domains) || 'web' in self.processes",
+    "domains route HTTP to the web process: add a process named web", FieldPath = ".domains")]
+[CelRule("!has(self.static) || 'web' in self.processes",
+    "static content is served beside the web process: add a process named web", FieldPath = ".static")]
 public sealed class WebAppSpec
 {
     /// <summary>
@@ -185,11 +189,13 @@ public sealed class HealthCheckSpec
 /// <summary>The hostnames that route to the web process.</summary>
 public sealed class DomainsSpec
 {
-    /// <summary>DNS names served by one Ingress, for example shop.example.com.</summary>
+    /// <summary>DNS names served by one Ingress, for example shop.example.com (lower case; a leading *. for a wildcard).</summary>
     [JsonPropertyName("hosts")]
     [RequiredField]
     [Items(1, 64)]
     [ListSet]
+    [Length(1, 253)]
+    [Pattern(@"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     public IList<string> Hosts { get; set; } = [];
 
     /// <summary>The IngressClass that serves the hosts. Absent: the cluster's default class.</summary>

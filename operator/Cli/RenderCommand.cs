@@ -1,0 +1,246 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Crds;
+using Kuroku.Operator.Reconciliation.Desired;
+using Kuroku.Operator.Serialization;
+using Kuroku.Operator.Validation;
+
+namespace Kuroku.Operator.Cli;
+
+/// <summary>
+/// <c>kuroku render -f FILE|-</c>: reads WebApps from YAML, refuses what the API server and the webhook
+/// would refuse (each error on stderr with its field path, exit 1), and prints the objects the operator
+/// would create as multi-document YAML on stdout. Offline: no cluster is needed.
+/// </summary>
+public static class RenderCommand
+{
+    public const int InvalidInput = 1;
+    public const int UsageError = 2;
+
+    public const string Usage = """
+        usage: kuroku render -f FILE|- [--default-domain DOMAIN] [--nginx-image IMAGE]
+
+          -f, --filename FILE     the YAML file with one or more WebApps; - reads standard input
+          --default-domain D      every app also answers at <app>-<namespace>.D
+          --nginx-image I         the nginx image that serves static content
+        """;
+
+    private static readonly Lazy<V1JSONSchemaProps> InputSchema = new(() =>
+    {
+        // The CRD's schema, with metadata checked as the API server checks ObjectMeta.
+        var generator = new SchemaGenerator();
+        var schema = WebAppCrd.Schema(generator);
+        schema.Properties["metadata"] = generator.SchemaFor(typeof(V1ObjectMeta));
+        return schema;
+    });
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdin);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        var parsed = ParseArguments(args);
+        if (parsed.Help)
+        {
+            await stdout.WriteLineAsync(Usage);
+            return 0;
+        }
+
+        if (parsed.Error is not null)
+        {
+            await stderr.WriteLineAsync($"error: {parsed.Error}");
+            await stderr.WriteLineAsync(Usage);
+            return UsageError;
+        }
+
+        string text;
+        try
+        {
+            text = parsed.File == "-"
+                ? await stdin.ReadToEndAsync(cancellationToken)
+                : await File.ReadAllTextAsync(parsed.File!, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"error: cannot read {parsed.File}: {e.Message}");
+            return InvalidInput;
+        }
+
+        var result = Render(text, parsed.Options);
+        foreach (var error in result.Errors)
+        {
+            await stderr.WriteLineAsync($"error: {error}");
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return InvalidInput;
+        }
+
+        await stdout.WriteAsync(result.Yaml);
+        return 0;
+    }
+
+    /// <summary>The outcome of rendering: the YAML of every child object, or the errors (then no YAML).</summary>
+    public sealed record Result(string Yaml, IReadOnlyList<string> Errors);
+
+    /// <summary>Renders YAML text holding WebApps: pure, no I/O.</summary>
+    public static Result Render(string yaml, OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(options);
+
+        IReadOnlyList<JsonNode> documents;
+        try
+        {
+            documents = YamlJson.ParseDocuments(yaml);
+        }
+        catch (YamlJsonException e)
+        {
+            return new Result("", [$"invalid YAML: {e.Message}"]);
+        }
+
+        if (documents.Count == 0)
+        {
+            return new Result("", ["the input holds no WebApp"]);
+        }
+
+        var errors = new List<string>();
+        var objects = new List<JsonNode?>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var prefix = documents.Count > 1 ? $"document {i + 1}: " : "";
+            var documentErrors = new List<string>();
+            var app = Read(documents[i], documentErrors);
+            if (app is not null)
+            {
+                var validation = new WebAppValidator().Validate(app);
+                documentErrors.AddRange(validation.Errors.Select(f => $"{f.PropertyName}: {f.ErrorMessage}"));
+            }
+
+            if (documentErrors.Count > 0 || app is null)
+            {
+                errors.AddRange(documentErrors.Select(e => prefix + e));
+                continue;
+            }
+
+            objects.AddRange(DesiredState.Build(app, options).Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))));
+        }
+
+        return errors.Count > 0 ? new Result("", errors) : new Result(YamlJson.ToYamlDocuments(objects), []);
+    }
+
+    // The API server's path for a custom resource: type, pruning (refused here), defaulting, schema validation.
+    private static WebApp? Read(JsonNode document, List<string> errors)
+    {
+        if (document is not JsonObject obj)
+        {
+            errors.Add($"<root>: Invalid value: \"{document.GetValueKind().ToString().ToLowerInvariant()}\": a WebApp must be a mapping");
+            return null;
+        }
+
+        var apiVersion = obj["apiVersion"];
+        var kind = obj["kind"];
+        if (apiVersion?.GetValueKind() != JsonValueKind.String || apiVersion.GetValue<string>() != WebAppApi.ApiVersion)
+        {
+            errors.Add($"apiVersion: Unsupported value: {apiVersion?.ToJsonString() ?? "null"}: supported values: \"{WebAppApi.ApiVersion}\"");
+        }
+
+        if (kind?.GetValueKind() != JsonValueKind.String || kind.GetValue<string>() != WebAppApi.Kind)
+        {
+            errors.Add($"kind: Unsupported value: {kind?.ToJsonString() ?? "null"}: supported values: \"{WebAppApi.Kind}\"");
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var schema = InputSchema.Value;
+        errors.AddRange(StructuralSchema.UnknownFields(obj, schema).Select(path => $"{path}: unknown field"));
+        StructuralSchema.ApplyDefaults(obj, schema);
+        errors.AddRange(StructuralSchema.Validate(obj, schema).Select(e => e.ToString()));
+        if (obj["metadata"]?["name"] is null)
+        {
+            errors.Add("metadata.name: Required value");
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        WebApp? app;
+        try
+        {
+            app = KubernetesJson.Deserialize<WebApp>(obj);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            errors.Add($"<root>: cannot read the WebApp: {e.Message}");
+            return null;
+        }
+
+        app.Metadata ??= new V1ObjectMeta();
+        app.Metadata.NamespaceProperty ??= "default";
+        return app;
+    }
+
+    private sealed record Arguments(string? File, OperatorOptions Options, bool Help, string? Error);
+
+    private static Arguments ParseArguments(string[] args)
+    {
+        string? file = null;
+        var options = new OperatorOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is > 2 and var eq)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    return new Arguments(null, options, true, null);
+                case "-f" or "--filename" or "--default-domain" or "--nginx-image":
+                    var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return new Arguments(null, options, false, $"{arg} needs a value");
+                    }
+
+                    if (arg is "-f" or "--filename")
+                    {
+                        if (file is not null)
+                        {
+                            return new Arguments(null, options, false, "give -f only once");
+                        }
+
+                        file = value;
+                    }
+                    else
+                    {
+                        options = arg == "--default-domain" ? options with { DefaultDomain = value } : options with { NginxImage = value };
+                    }
+
+                    break;
+                default:
+                    return new Arguments(null, options, false, $"unknown argument \"{args[i]}\"");
+            }
+        }
+
+        return file is null
+            ? new Arguments(null, options, false, "render needs -f FILE (or -f - for standard input)")
+            : new Arguments(file, options, false, null);
+    }
+}
