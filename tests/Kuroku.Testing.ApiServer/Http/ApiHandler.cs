@@ -64,6 +64,12 @@ public sealed class ApiHandler
                 return;
             }
 
+            if ((ctx.Request.ContentType ?? "").StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal))
+            {
+                throw new ApiException(415, "UnsupportedMediaType",
+                    "this test API server speaks JSON only: protobuf request bodies (kubectl create <generator>) are not supported; use kubectl create -f or apply -f");
+            }
+
             var body = await ReadBodyAsync(ctx);
             (int Code, string Json) result;
             try

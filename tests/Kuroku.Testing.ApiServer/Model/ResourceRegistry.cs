@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using Kuroku.Testing.ApiServer.Semantics;
 
 namespace Kuroku.Testing.ApiServer.Model;
 
@@ -70,7 +71,7 @@ public sealed class ResourceRegistry
                     c["type"]?.GetValue<string>() ?? "string",
                     c["jsonPath"]!.GetValue<string>(),
                     c["format"]?.GetValue<string>(),
-                    c["priority"]?.GetValue<int>() ?? 0,
+                    (int)(JsonPathExpression.ToLong(c["priority"]) ?? 0),
                     c["description"]?.GetValue<string>() ?? "")).ToList(),
                 IsCustom = true,
                 Schema = v["schema"]?["openAPIV3Schema"] as JsonObject,

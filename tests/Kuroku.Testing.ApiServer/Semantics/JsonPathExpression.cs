@@ -60,6 +60,10 @@ public static class JsonPathExpression
         return current;
     }
 
+    /// <summary>A JSON number as a long whatever CLR type backs the node; null when it is not a number.</summary>
+    public static long? ToLong(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
+
     /// <summary>The first value the path selects, or null.</summary>
     public static JsonNode? First(JsonNode? root, string path)
     {

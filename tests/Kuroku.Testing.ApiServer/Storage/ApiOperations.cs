@@ -158,7 +158,7 @@ public sealed partial class ApiOperations
 
         if (ManagesGeneration(type, updated) && SpecChanged(type, current, updated))
         {
-            metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
+            metadata["generation"] = (JsonPathExpression.ToLong(old["generation"]) ?? 0) + 1;
         }
 
         if (JsonNode.DeepEquals(current, updated))
@@ -329,7 +329,7 @@ public sealed partial class ApiOperations
     {
         var scale = type.Scale ?? throw ApiException.NotFound(type, ObjectStore.Name(current));
         CheckResourceVersion(type, current, scaleBody);
-        var replicas = scaleBody["spec"]?["replicas"]?.GetValue<long>() ?? 0;
+        var replicas = JsonPathExpression.ToLong(scaleBody["spec"]?["replicas"]) ?? 0;
         if (replicas < 0)
         {
             throw ApiException.Invalid(type, ObjectStore.Name(current), "spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0");
@@ -459,7 +459,7 @@ public sealed partial class ApiOperations
         }
     }
 
-    private static long ToInt(JsonNode? node) => node is JsonValue v && v.TryGetValue<long>(out var l) ? l : 0;
+    private static long ToInt(JsonNode? node) => JsonPathExpression.ToLong(node) ?? 0;
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();

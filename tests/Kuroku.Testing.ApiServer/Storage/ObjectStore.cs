@@ -49,6 +49,9 @@ public sealed class ObjectStore
     {
         var revision = ++_revision;
         obj["metadata"]!["resourceVersion"] = RevisionText(revision);
+
+        // Re-parsed, every number reads as any CLR numeric type (GetValue<long> on a stored int works).
+        obj = Normalize(obj);
         if (!_objects.TryGetValue(storageKey, out var bucket))
         {
             bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -64,7 +67,7 @@ public sealed class ObjectStore
     public JsonObject Remove(string storageKey, JsonObject current)
     {
         var revision = ++_revision;
-        var gone = (JsonObject)current.DeepClone();
+        var gone = Normalize(current);
         gone["metadata"]!["resourceVersion"] = RevisionText(revision);
         _objects[storageKey].Remove(Key(Namespace(current), Name(current)));
         Record(new StoredEvent(revision, "DELETED", storageKey, gone, current));
@@ -147,6 +150,8 @@ public sealed class ObjectStore
             }
         }
     }
+
+    private static JsonObject Normalize(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
 
     public static string Name(JsonObject obj) => obj["metadata"]?["name"]?.GetValue<string>() ?? "";
 
