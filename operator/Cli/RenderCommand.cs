@@ -6,6 +6,7 @@ using Kuroku.Operator.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Crds;
 using Kuroku.Operator.Reconciliation.Desired;
+using Kuroku.Operator.Reconciliation.Releases;
 using Kuroku.Operator.Serialization;
 using Kuroku.Operator.Validation;
 
@@ -131,6 +132,13 @@ public static class RenderCommand
             }
 
             objects.AddRange(DesiredState.Build(app, options).Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))));
+
+            // The first release's release phase runs before any process starts; show its Job too.
+            // (Online, the data of referenced Secrets joins the release hash; offline it cannot.)
+            if (ReleaseJob.Build(app, 1, ReleasePlanner.Snapshot(app, null)) is { } job)
+            {
+                objects.Add(JsonNode.Parse(KubernetesJson.Serialize(job)));
+            }
         }
 
         return errors.Count > 0 ? new Result("", errors) : new Result(YamlJson.ToYamlDocuments(objects), []);

@@ -6,9 +6,9 @@ namespace Kuroku.Operator.Api.V1Alpha1;
 
 /// <summary>The desired state of a WebApp: the code of the release, its processes, config and routing.</summary>
 [CelRule("!has(self.domains) || 'web' in self.processes",
-    "domains route HTTP to the web process: add a process named web", FieldPath = ".domains")]
+    "a web process is required when domains or static are set", FieldPath = ".domains")]
 [CelRule("!has(self.static) || 'web' in self.processes",
-    "static content is served beside the web process: add a process named web", FieldPath = ".static")]
+    "a web process is required when domains or static are set", FieldPath = ".static")]
 public sealed class WebAppSpec
 {
     /// <summary>
