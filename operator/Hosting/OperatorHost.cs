@@ -33,7 +33,7 @@ public static class OperatorHost
 {
     public const string WebhookPath = "/validate-kuroku-dev-v1alpha1-webapp";
 
-    public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
+    public static WebApplication Build(OperatorOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -105,7 +105,7 @@ public static class OperatorHost
                 }
             });
 
-        configure?.Invoke(services);
+        configure?.Invoke(builder);
         var app = builder.Build();
         cache = app.Services.GetRequiredService<CacheReader>();
         KurokuTelemetry.Observe(() => metrics.Depth, () => app.Services.GetRequiredService<ILeaderStatus>().IsLeader);

@@ -1,0 +1,266 @@
+using System.Net;
+using System.Net.Sockets;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Hosting;
+using Kuroku.Operator.IntegrationTests.Tools;
+using Kuroku.Testing.ApiServer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Kuroku.Operator.IntegrationTests.Operator;
+
+/// <summary>
+/// The cluster a test runs against: the in-process API server, or, when KUROKU_TEST_KUBECONFIG names a
+/// kubeconfig, that real cluster. Each instance works in a namespace of its own, installs the CRD from
+/// crds/, and runs the operator in-process (scoped to that namespace) when asked.
+/// Test code goes through the Kubernetes API only, so it runs unchanged against either.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    public const string KubeconfigVariable = "KUROKU_TEST_KUBECONFIG";
+
+    private readonly List<WebApplication> _operators = [];
+    private readonly string _directory;
+
+    private TestCluster(KubeApiServer? server, string kubeconfigPath, string directory, string @namespace)
+    {
+        Server = server;
+        KubeconfigPath = kubeconfigPath;
+        _directory = directory;
+        Namespace = @namespace;
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
+    }
+
+    /// <summary>The in-process server, with its fault hooks and request log; null on a real cluster.</summary>
+    public KubeApiServer? Server { get; }
+
+    public bool IsReal => Server is null;
+
+    public string KubeconfigPath { get; }
+
+    public Kubernetes Client { get; }
+
+    /// <summary>This test's namespace (the kubeconfig's default namespace too).</summary>
+    public string Namespace { get; }
+
+    public static async Task<TestCluster> StartAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("kuroku-it-").FullName;
+        var ns = "t-" + Guid.NewGuid().ToString("N")[..10];
+        var real = Environment.GetEnvironmentVariable(KubeconfigVariable);
+        KubeApiServer? server = null;
+        string kubeconfig;
+        if (string.IsNullOrEmpty(real))
+        {
+            server = await KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+            kubeconfig = server.WriteKubeconfig(Path.Combine(directory, "kubeconfig"), ns);
+        }
+        else
+        {
+            kubeconfig = real;
+        }
+
+        var cluster = new TestCluster(server, kubeconfig, directory, ns);
+        await cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        await cluster.InstallCrdAsync();
+        return cluster;
+    }
+
+    /// <summary>Applies crds/webapps.kuroku.dev.yaml (create, or replace when present) and waits until it is Established.</summary>
+    public async Task InstallCrdAsync()
+    {
+        var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(
+            await File.ReadAllTextAsync(Path.Combine(SchemaCheck.RepositoryRoot, "crds", "webapps.kuroku.dev.yaml")));
+        try
+        {
+            await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            var live = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name);
+            crd.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
+            await Client.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(crd, crd.Metadata.Name);
+        }
+
+        await EventuallyAsync(async () =>
+        {
+            var live = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name);
+            return live.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true;
+        }, "the CRD to be Established");
+    }
+
+    /// <summary>Runs the operator in-process against this cluster, watching this test's namespace only.</summary>
+    public async Task<OperatorOptions> StartOperatorAsync(Func<OperatorOptions, OperatorOptions>? tweak = null)
+    {
+        var options = new OperatorOptions
+        {
+            Kubeconfig = KubeconfigPath,
+            Namespace = Namespace,
+            LeaderElection = false,
+            LeaderElectionNamespace = Namespace,
+            Webhooks = false,
+            Workers = 2,
+            HttpPort = FreePort(),
+            WebhookPort = FreePort(),
+            ResyncPeriod = TimeSpan.FromSeconds(2),
+        };
+        options = tweak?.Invoke(options) ?? options;
+        var app = OperatorHost.Build(options, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        _operators.Add(app);
+        return options;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A kubectl bound to this cluster, defaulting to this test's namespace.</summary>
+    public Kubectl Kubectl()
+    {
+        var path = Path.Combine(_directory, "kubeconfig-kubectl");
+        if (Server is not null)
+        {
+            Server.WriteKubeconfig(path, Namespace);
+        }
+        else
+        {
+            File.Copy(KubeconfigPath, path, overwrite: true);
+        }
+
+        return new Kubectl(path);
+    }
+
+    // ---- WebApps through the API, as a user would ----
+
+    public async Task<WebApp> CreateAsync(WebApp app)
+    {
+        app.Metadata.NamespaceProperty = Namespace;
+        return KubernetesJson.Deserialize<WebApp>(KubernetesJson.Serialize(await Client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            app, WebAppApi.Group, WebAppApi.Version, Namespace, WebAppApi.Plural)));
+    }
+
+    public async Task<WebApp> GetAsync(string name) =>
+        KubernetesJson.Deserialize<WebApp>(KubernetesJson.Serialize(await Client.CustomObjects.GetNamespacedCustomObjectAsync(
+            WebAppApi.Group, WebAppApi.Version, Namespace, WebAppApi.Plural, name)));
+
+    /// <summary>Edits the spec read fresh, retrying on conflicts as kubectl edit would.</summary>
+    public async Task<WebApp> EditAsync(string name, Action<WebApp> edit)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var app = await GetAsync(name);
+            edit(app);
+            try
+            {
+                return KubernetesJson.Deserialize<WebApp>(KubernetesJson.Serialize(await Client.CustomObjects.ReplaceNamespacedCustomObjectAsync(
+                    app, WebAppApi.Group, WebAppApi.Version, Namespace, WebAppApi.Plural, name)));
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+            }
+        }
+    }
+
+    public async Task<V1Deployment?> DeploymentAsync(string name)
+    {
+        try
+        {
+            return await Client.AppsV1.ReadNamespacedDeploymentAsync(name, Namespace);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What the cluster's deployment controller writes once every pod of the current template is ready.
+    /// On a real cluster the deployment controller does it; this waits for it instead.
+    /// </summary>
+    public async Task MarkReadyAsync(string deploymentName)
+    {
+        if (IsReal)
+        {
+            return;
+        }
+
+        var d = await Client.AppsV1.ReadNamespacedDeploymentAsync(deploymentName, Namespace);
+        var replicas = d.Spec.Replicas ?? 1;
+        d.Status = new V1DeploymentStatus
+        {
+            ObservedGeneration = d.Metadata.Generation,
+            Replicas = replicas,
+            UpdatedReplicas = replicas,
+            ReadyReplicas = replicas,
+            AvailableReplicas = replicas,
+        };
+        await Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(d, deploymentName, Namespace);
+    }
+
+    /// <summary>Polls until the condition holds (the operator works asynchronously), failing with what it waited for.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpOperationException e)
+            {
+                last = e;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"timed out waiting for {what}", last);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _operators)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        if (IsReal)
+        {
+            try
+            {
+                await Client.CoreV1.DeleteNamespaceAsync(Namespace);
+            }
+            catch (HttpOperationException)
+            {
+            }
+        }
+
+        Client.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
