@@ -23,13 +23,15 @@ fi
 
 bash tests/tools/install.sh
 dotnet build Operator.sln -c Release -nologo -clp:ErrorsOnly
+log=$(mktemp)
 set +e
-dotnet test Operator.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" > /tmp/kuroku-test.log 2>&1
+dotnet test Operator.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" > "$log" 2>&1
 status=$?
 set -e
-grep -vE '^\s+Passed ' /tmp/kuroku-test.log
-passed=$(grep -oE 'Passed: +[0-9]+' /tmp/kuroku-test.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' /tmp/kuroku-test.log | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' /tmp/kuroku-test.log | awk '{s+=$2} END {print s+0}')
+grep -vE '^\s+Passed ' "$log" || true
+count() { { grep -oE "^ +$1: +[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
