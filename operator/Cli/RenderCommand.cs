@@ -131,6 +131,13 @@ public static class RenderCommand
                 continue;
             }
 
+            // Offline the WebApp has no uid yet (the API server assigns it); owner references need one,
+            // so render uses a stable placeholder derived from the app's namespace and name.
+            if (string.IsNullOrEmpty(app.Metadata.Uid))
+            {
+                app.Metadata.Uid = PlaceholderUid(app);
+            }
+
             objects.AddRange(DesiredState.Build(app, options).Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))));
 
             // The first release's release phase runs before any process starts; show its Job too.
@@ -142,6 +149,14 @@ public static class RenderCommand
         }
 
         return errors.Count > 0 ? new Result("", errors) : new Result(YamlJson.ToYamlDocuments(objects), []);
+    }
+
+    /// <summary>A UUID-shaped value from SHA-256 of "namespace/name": same app, same placeholder.</summary>
+    internal static string PlaceholderUid(WebApp app)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"kuroku-render:{app.Metadata.NamespaceProperty}/{app.Metadata.Name}"));
+        return new Guid(hash.AsSpan(0, 16)).ToString();
     }
 
     // The API server's path for a custom resource: type, pruning (refused here), defaulting, schema validation.
