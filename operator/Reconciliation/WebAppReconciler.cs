@@ -68,6 +68,11 @@ public sealed class WebAppReconciler(
             return ReconcileResult.Done;
         }
 
+        if (app.Status?.ObservedGeneration != app.Metadata.Generation)
+        {
+            ExplainIgnoredReplicas(app);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var (history, live, configMissing, recheck) = await ReleaseAsync(app, now, cancellationToken);
 
@@ -302,6 +307,23 @@ public sealed class WebAppReconciler(
         }
         catch (ApiException e) when (e.Failure is ApiFailure.NotFound or ApiFailure.Conflict)
         {
+        }
+    }
+
+    /// <summary>
+    /// `kubectl scale` on an autoscaled process writes replicas that the HPA, not the operator, owns:
+    /// say so once per spec change (a replicas other than the default is a deliberate setting).
+    /// </summary>
+    private void ExplainIgnoredReplicas(WebApp app)
+    {
+        foreach (var (name, process) in app.Spec.Processes.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (process?.Autoscaling is { } auto && process.Replicas is { } replicas && replicas != Defaults.Replicas)
+            {
+                events.Record(app, EventType.Warning, "ReplicasIgnored",
+                    $"spec.processes.{name}.replicas ({replicas}) has no effect while spec.processes.{name}.autoscaling is set: " +
+                    $"the HorizontalPodAutoscaler keeps {auto.MinReplicas ?? Defaults.AutoscalingMinReplicas}-{auto.MaxReplicas} replicas; change autoscaling.minReplicas/maxReplicas instead");
+            }
         }
     }
 

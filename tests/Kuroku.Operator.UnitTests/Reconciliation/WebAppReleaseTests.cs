@@ -230,3 +230,27 @@ public sealed class WebAppReleaseTests
         _cluster.Events.Should().ContainSingle(e => e.Reason == "ConfigMissing");
     }
 }
+
+public sealed class ReplicasUnderAutoscalingTests
+{
+    [Fact]
+    public async Task Scaling_an_autoscaled_process_is_explained_once_per_spec_change()
+    {
+        var cluster = new FakeCluster();
+        var app = Repo.Example("webapp.yaml");
+        app.Spec.Release = null;
+        app.Spec.Env = null;
+        app.Spec.EnvFrom = null;
+        app.Spec.Processes["web"].Replicas = 4;
+        cluster.Put(app);
+        var reconciler = new WebAppReconciler(cluster, cluster, cluster, new WebAppValidator(), new OperatorOptions(),
+            TimeProvider.System, NullLogger<WebAppReconciler>.Instance);
+
+        await reconciler.ReconcileAsync("shop", "shop", CancellationToken.None);
+        await reconciler.ReconcileAsync("shop", "shop", CancellationToken.None);
+
+        cluster.Events.Should().ContainSingle(e => e.Reason == "ReplicasIgnored")
+            .Which.Message.Should().StartWith("spec.processes.web.replicas (4) has no effect while spec.processes.web.autoscaling is set");
+        cluster.Get<V1Deployment>("shop", "shop-web")!.Spec.Replicas.Should().BeNull("the HPA owns them");
+    }
+}
