@@ -79,7 +79,7 @@ public static class RuntimeServiceCollectionExtensions
         });
         services.TryAddSingleton<IControllerRunner>(sp => sp.GetRequiredService<ControllerManager<WebApp>>());
 
-        services.TryAddSingleton(new LeaderElectionOptions { Enabled = options.LeaderElection, Namespace = options.LeaderElectionNamespace });
+        services.TryAddSingleton(new LeaderElectionOptions { Enabled = options.LeaderElection, Namespace = options.LeaderElectionNamespace, Identity = options.Identity });
         services.TryAddSingleton<LeaderElectionService>();
         services.TryAddSingleton<ILeaderStatus>(sp => sp.GetRequiredService<LeaderElectionService>());
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElectionService>());

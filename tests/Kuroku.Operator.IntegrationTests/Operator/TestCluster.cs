@@ -93,8 +93,19 @@ public sealed class TestCluster : IAsyncDisposable
         }, "the CRD to be Established");
     }
 
+    /// <summary>The operators this cluster runs, oldest first (their services: leader status, metrics...).</summary>
+    public IReadOnlyList<WebApplication> Operators => _operators;
+
+    /// <summary>Stops one operator, as a pod that is deleted would stop.</summary>
+    public async Task StopOperatorAsync(WebApplication app)
+    {
+        _operators.Remove(app);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
     /// <summary>Runs the operator in-process against this cluster, watching this test's namespace only.</summary>
-    public async Task<OperatorOptions> StartOperatorAsync(Func<OperatorOptions, OperatorOptions>? tweak = null)
+    public async Task<OperatorOptions> StartOperatorAsync(Func<OperatorOptions, OperatorOptions>? tweak = null, Action<WebApplicationBuilder>? configure = null)
     {
         var options = new OperatorOptions
         {
@@ -109,7 +120,11 @@ public sealed class TestCluster : IAsyncDisposable
             ResyncPeriod = TimeSpan.FromSeconds(2),
         };
         options = tweak?.Invoke(options) ?? options;
-        var app = OperatorHost.Build(options, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = OperatorHost.Build(options, builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         _operators.Add(app);
         return options;
