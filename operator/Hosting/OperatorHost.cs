@@ -181,13 +181,9 @@ public static class OperatorHost
         var owner = ResourceType.Of<WebApp>();
         return
         [
-            Runtime.Controller.Watches.Owns<V1Deployment, WebApp>(),
-            Runtime.Controller.Watches.Owns<V1Service, WebApp>(),
-            Runtime.Controller.Watches.Owns<V1Ingress, WebApp>(),
-            Runtime.Controller.Watches.Owns<V1Job, WebApp>(),
-            Runtime.Controller.Watches.Owns<V2HorizontalPodAutoscaler, WebApp>(),
-            Runtime.Controller.Watches.Owns<V1PodDisruptionBudget, WebApp>(),
-            Runtime.Controller.Watches.Owns<V1ControllerRevision, WebApp>(),
+            .. RuntimeServiceCollectionExtensions.DefaultOwnedTypes.Where(w => w.EntityType != typeof(V1ConfigMap)),
+
+            // One informer per type: ConfigMaps map to their owner (the router's) and to their readers.
             Runtime.Controller.Watches.Map<V1ConfigMap>(map =>
                 (OwnerKeys.ControllerOwner(map.Metadata, owner.Group, owner.Kind) is { } key ? [key] : Array.Empty<ObjectKey>())
                     .Concat(Referencing("ConfigMap", map.Metadata))),

@@ -23,6 +23,8 @@ public static class RuntimeServiceCollectionExtensions
         Watches.Owns<V1Ingress, WebApp>(),
         Watches.Owns<V1Job, WebApp>(),
         Watches.Owns<V2HorizontalPodAutoscaler, WebApp>(),
+        Watches.Owns<V1PodDisruptionBudget, WebApp>(),
+        Watches.Owns<V1ControllerRevision, WebApp>(),
         Watches.Owns<V1ConfigMap, WebApp>(),
     ];
 
