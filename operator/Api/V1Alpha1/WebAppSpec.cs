@@ -40,8 +40,8 @@ public sealed class WebAppSpec
     [JsonPropertyName("processes")]
     [RequiredField]
     [Items(1, 32)]
-    [CelRule("self.all(k, k.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(k) <= 63)",
-        "process names must be lower-case DNS labels (a-z, 0-9, '-')")]
+    // Process names are checked by the validator (webhook, reconciler, render), not by CEL: a regex over
+    // map keys, whose length the schema cannot bound, exceeds the API server's CEL cost budget.
     public IDictionary<string, ProcessSpec> Processes { get; set; } = new Dictionary<string, ProcessSpec>();
 
     /// <summary>

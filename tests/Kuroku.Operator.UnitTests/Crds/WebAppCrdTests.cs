@@ -140,7 +140,8 @@ public sealed class WebAppCrdTests
     [Fact]
     public void CEL_rules_are_on_the_objects_they_constrain()
     {
-        At("spec.processes").XKubernetesValidations.Should().ContainSingle().Which.Rule.Should().Contain("matches");
+        At("spec.processes").XKubernetesValidations.Should().BeNullOrEmpty(
+            "a regex over map keys (unbounded strings) exceeds the API server's CEL cost budget; the validator checks process names");
         At("spec.domains.tls").XKubernetesValidations.Should().ContainSingle().Which.Message.Should().Contain("exactly one");
         At("spec.processes.*.autoscaling").XKubernetesValidations.Should().ContainSingle().Which.FieldPath.Should().Be(".minReplicas");
         At("spec").XKubernetesValidations.Select(v => v.FieldPath).Should().Equal(".domains", ".static");
