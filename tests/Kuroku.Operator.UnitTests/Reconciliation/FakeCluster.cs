@@ -19,6 +19,9 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
     public List<string> Writes { get; } = [];
     public List<(EventType Type, string Reason, string Message)> Events { get; } = [];
 
+    /// <summary>When set, every create fails with it (an API server answering 500, say).</summary>
+    public ApiException? FailCreates { get; set; }
+
     /// <summary>Fail the next update of that name with 409, as if someone wrote in between.</summary>
     public HashSet<string> ConflictOnNextUpdate { get; } = [];
 
@@ -55,6 +58,11 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
 
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken) where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        if (FailCreates is not null)
+        {
+            throw FailCreates;
+        }
+
         if (Get<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name) is not null)
         {
             throw new ApiException(ApiFailure.AlreadyExists, 409, "already exists");
