@@ -18,11 +18,21 @@ public static class KurokuTelemetry
     public static readonly Counter<long> Reconciles =
         Meter.CreateCounter<long>("kuroku.reconciles", "{reconcile}", "Reconciles of WebApps by result");
 
+    /// <summary>
+    /// Bucket bounds in seconds for the duration histograms (controller-runtime's, from 5 ms to a minute).
+    /// Without them the SDK's defaults apply, which are meant for milliseconds (0, 5, 10, ... 10000) and
+    /// put every reconcile in the first bucket.
+    /// </summary>
+    public static readonly IReadOnlyList<double> SecondsBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 40, 50, 60];
+
     public static readonly Histogram<double> ReconcileDuration =
-        Meter.CreateHistogram<double>("kuroku.reconcile.duration", "s", "Time spent in one reconcile");
+        Meter.CreateHistogram("kuroku.reconcile.duration", "s", "Time spent in one reconcile", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
 
     public static readonly Histogram<double> QueueWait =
-        Meter.CreateHistogram<double>("kuroku.queue.wait", "s", "Time a key waited in the work queue before a worker took it");
+        Meter.CreateHistogram("kuroku.queue.wait", "s", "Time a key waited in the work queue before a worker took it", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
 
     /// <summary>API requests by verb, resource and HTTP status code.</summary>
     public static readonly Counter<long> ApiRequests =

@@ -140,7 +140,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>A kubectl bound to this cluster, defaulting to this test's namespace.</summary>
     public Kubectl Kubectl()
     {
-        var path = Path.Combine(_directory, "kubeconfig-kubectl");
+        // A directory of its own: disposing the Kubectl deletes its kubeconfig's directory.
+        var path = Path.Combine(_directory, "kubectl-" + Guid.NewGuid().ToString("N")[..8], "config");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (Server is not null)
         {
             Server.WriteKubeconfig(path, Namespace);

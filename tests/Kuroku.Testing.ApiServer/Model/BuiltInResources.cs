@@ -42,6 +42,7 @@ public static class BuiltInResources
         Of("events.k8s.io", "v1", "events", "Event", shortNames: ["ev"]),
         Of("rbac.authorization.k8s.io", "v1", "roles", "Role"),
         Of("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding"),
+        Of("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", namespaced: false),
         Of("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", namespaced: false, status: true,
             shortNames: ["crd", "crds"], columns: [new("Created At", "date", ".metadata.creationTimestamp")]),
     ];

@@ -6,6 +6,9 @@ namespace Kuroku.Testing.ApiServer.Semantics;
 /// <summary>JSON merge patch (RFC 7386), JSON patch (RFC 6902) and the common cases of strategic merge patch.</summary>
 public static class Patches
 {
+    /// <summary>What kube-apiserver answers (422 Invalid) when a JSON patch does not apply.</summary>
+    public const string JsonPatchNotApplied = "the server rejected our request due to an error in our request";
+
     /// <summary>RFC 7386: objects merge recursively, null deletes, anything else replaces.</summary>
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {
@@ -66,7 +69,9 @@ public static class Patches
                 case "test":
                     if (!JsonNode.DeepEquals(Get(root, path), op["value"]))
                     {
-                        throw new ApiException(422, "Invalid", $"the test operation on '{path}' failed");
+                        // kube-apiserver's words (patch.go applyJSPatch → NewGenericServerResponse 422, empty details):
+                        // the same generic message for any JSON patch that does not apply, e.g. a failed resourceVersion test.
+                        throw new ApiException(422, "Invalid", JsonPatchNotApplied, new JsonObject());
                     }
 
                     break;
