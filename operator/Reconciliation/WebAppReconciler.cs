@@ -152,6 +152,8 @@ public sealed class WebAppReconciler(
             events.Record(app, EventType.Normal, "ReleaseCreated", $"Release v{latest.Version} created: {latest.Reason}");
             if (latest.Phase == ReleasePhases.Succeeded)
             {
+                // No release phase: the release is live at once.
+                KurokuTelemetry.Releases.Add(1, new KeyValuePair<string, object?>("result", "succeeded"));
                 events.Record(app, EventType.Normal, "Released", $"v{latest.Version} is live");
             }
         }
