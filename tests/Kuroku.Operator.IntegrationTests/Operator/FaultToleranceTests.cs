@@ -78,8 +78,9 @@ public sealed class FaultToleranceTests : IAsyncLifetime
 
         await Eventually(() => BothDeploymentsRun(NewImage), "both Deployments on the new image despite the conflicts");
         await Eventually(async () => (await _cluster.GetAsync("hello")).Status?.Release == 2, "release v2 in status despite the conflicts");
-        Failed("update", "deployments", 409).Should().Be(5);
-        Failed("update", "webapps/status", 409).Should().Be(3);
+        // At least the injected ones: a write from a cache a moment behind meets a real 409 now and then.
+        Failed("update", "deployments", 409).Should().BeGreaterThanOrEqualTo(5);
+        Failed("update", "webapps/status", 409).Should().BeGreaterThanOrEqualTo(3);
     }
 
     [InProcessFact]
