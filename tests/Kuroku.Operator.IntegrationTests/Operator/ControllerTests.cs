@@ -183,7 +183,7 @@ public sealed class ControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_owned_field_edited_by_hand_is_repaired_and_a_foreign_annotation_survives()
+    public async Task An_owned_field_edited_by_hand_is_repaired_and_foreign_metadata_survives()
     {
         await CreateHelloAsync();
         var image = (await Deployment("hello-web"))!.Spec.Template.Spec.Containers[0].Image;
@@ -194,6 +194,7 @@ public sealed class ControllerTests : IAsyncLifetime
             d.Spec.Template.Spec.Containers[0].Image = "evil.example.com/miner:1";
             d.Metadata.Annotations ??= new Dictionary<string, string>();
             d.Metadata.Annotations["example.com/owner"] = "team-a";
+            d.Metadata.Labels["example.com/cost-center"] = "42"; // labels are owned, merged key by key
             try
             {
                 await _cluster.Client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "hello-web", _cluster.Namespace);
@@ -205,7 +206,10 @@ public sealed class ControllerTests : IAsyncLifetime
         }
 
         await Eventually(async () => (await Deployment("hello-web"))!.Spec.Template.Spec.Containers[0].Image == image, "the image to be repaired");
-        (await Deployment("hello-web"))!.Metadata.Annotations.Should().Contain("example.com/owner", "team-a");
+        var repaired = (await Deployment("hello-web"))!;
+        repaired.Metadata.Annotations.Should().Contain("example.com/owner", "team-a");
+        repaired.Metadata.Labels.Should().Contain("example.com/cost-center", "42");
+        repaired.Metadata.Labels.Should().Contain("app.kubernetes.io/managed-by", "kuroku");
     }
 
     [Fact]

@@ -27,7 +27,9 @@ public sealed class ReleaseTests : IAsyncLifetime
         _cluster = await TestCluster.StartAsync();
         await _cluster.Client.CoreV1.CreateNamespacedSecretAsync(Secret("shop-db", "url", "postgres://db/shop"), _cluster.Namespace);
         await _cluster.Client.CoreV1.CreateNamespacedSecretAsync(Secret("shop-secrets", "SECRET_KEY", "s3cr3t"), _cluster.Namespace);
-        await _cluster.StartOperatorAsync();
+        // No periodic resync here: every outcome must follow from a watch event (a Job's status, a
+        // Secret's data) or from the operator's own requeue (the timeout backstop).
+        await _cluster.StartOperatorAsync(o => o with { ResyncPeriod = TimeSpan.FromMinutes(10) });
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
