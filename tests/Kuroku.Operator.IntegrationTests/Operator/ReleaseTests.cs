@@ -218,6 +218,35 @@ public sealed class ReleaseTests : IAsyncLifetime
         }
     }
 
+    [InProcessFact]
+    public async Task A_timed_out_release_phase_is_not_started_again_while_the_cache_lags_behind()
+    {
+        await CreateLiveAsync();
+        var server = _cluster.Server!;
+        await _cluster.EditAsync(App, a =>
+        {
+            a.Spec.Image = V2Image;
+            a.Spec.Release!.TimeoutSeconds = 2;
+        });
+        await Eventually(async () => (await Release(2))?.Phase == "Running", "v2 Running");
+
+        // The operator's view of its releases falls behind (its ControllerRevision watch is down) while
+        // it still sees Jobs: when the backstop fails v2 and deletes its Job, the next reconcile still
+        // reads v2 as Running from the cache and finds no Job.
+        var revisionWatches = server.Requests.Count("watch", "controllerrevisions");
+        server.Faults.Delay("watch", "controllerrevisions", TimeSpan.FromSeconds(3));
+        server.DropWatches();
+        await Eventually(async () => (await Release(2))?.Phase == "Failed", "v2 Failed after its timeout");
+        server.Faults.Clear();
+        await Eventually(async () => server.Requests.Count("watch", "controllerrevisions") > revisionWatches
+            && await _cluster.JobAsync(Job(2)) is null && (await Get()).Status?.Conditions?.Any(c => c.Reason == Conditions.Reasons.ReleaseFailed) == true,
+            "the revision watch back, the timed-out Job gone");
+
+        server.Requests.Entries.Count(e => e.Verb == "create" && e.Resource == "jobs" && e.StatusCode < 300).Should().Be(2,
+            "one Job for v1 and one for v2: a release the operator failed never gets its command run again");
+        (await _cluster.JobAsync(Job(2))).Should().BeNull();
+    }
+
     [Fact]
     public async Task A_rollback_makes_a_new_release_and_runs_the_release_phase_again()
     {
