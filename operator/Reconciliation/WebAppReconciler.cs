@@ -158,6 +158,17 @@ public sealed class WebAppReconciler(
             }
         }
 
+        if (!plan.Created && latest.Phase is ReleasePhases.Pending or ReleasePhases.Running
+            && reader.Get<V1Job>(ns, ReleaseJob.Name(app, latest.Version)) is null
+            && await FreshReleaseAsync(app, latest.Version, ct) is { } fresh && fresh.Phase != latest.Phase)
+        {
+            // The cache can lag behind this operator's own last write: a release the timeout backstop
+            // already failed (and whose Job it deleted) still reads as Running, with no Job. Believe the
+            // server, or the release command would be started again for a release that is over.
+            latest = fresh;
+            history[history.FindIndex(r => r.Version == fresh.Version)] = fresh;
+        }
+
         TimeSpan? recheck = null;
         if (latest.Phase is ReleasePhases.Pending or ReleasePhases.Running)
         {
@@ -227,6 +238,12 @@ public sealed class WebAppReconciler(
                 break;
         }
     }
+
+    /// <summary>A release as the API server has it now, bypassing the cache; null when its revision is gone.</summary>
+    private async Task<Release?> FreshReleaseAsync(WebApp app, int version, CancellationToken ct) =>
+        await writer.GetFreshAsync<V1ControllerRevision>(app.Metadata.NamespaceProperty, ReleaseRevisions.Name(app, version), ct) is { } revision
+            ? ReleaseRevisions.FromRevision(revision)
+            : null;
 
     private async Task UpdateReleaseAsync(WebApp app, Release release, CancellationToken ct)
     {
