@@ -3,38 +3,27 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kuroku.Testing.ApiServer;
 
 namespace Kuroku.Operator.IntegrationTests.ApiServer;
 
 /// <summary>A CRD makes its custom resource served: discovery, schema defaults and pruning, status and scale subresources.</summary>
-public sealed class CustomResourceTests : IAsyncLifetime
+public sealed class CustomResourceTests : ApiServerTest
 {
-    private KubeApiServer _server = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await KubeApiServer.StartAsync();
-        _client = _server.CreateClient();
-        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(Fixtures.WidgetCrd));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
+        await base.InitializeAsync();
+        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(Fixtures.WidgetCrd));
     }
 
     private Task<object> CreateWidgetAsync(string body) =>
-        _client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(body).RootElement, Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural);
+        Client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(body).RootElement, Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural);
 
     private async Task<JsonElement> GetWidgetAsync(string name, string? subresource = null)
     {
         var obj = subresource switch
         {
-            "scale" => await _client.CustomObjects.GetNamespacedCustomObjectScaleAsync(Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, name),
-            _ => await _client.CustomObjects.GetNamespacedCustomObjectAsync(Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, name),
+            "scale" => await Client.CustomObjects.GetNamespacedCustomObjectScaleAsync(Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, name),
+            _ => await Client.CustomObjects.GetNamespacedCustomObjectAsync(Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, name),
         };
         return (JsonElement)obj;
     }
@@ -42,10 +31,10 @@ public sealed class CustomResourceTests : IAsyncLifetime
     [Fact]
     public async Task The_crd_is_established_and_its_resource_appears_in_discovery()
     {
-        var crd = await _client.ApiextensionsV1.ReadCustomResourceDefinitionAsync("widgets.example.dev");
-        var resources = await _client.CoreV1.GetAPIResourcesAsync();
+        var crd = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync("widgets.example.dev");
+        var resources = await Client.CoreV1.GetAPIResourcesAsync();
         using var http = new HttpClient();
-        var list = await http.GetStringAsync(new Uri(_server.BaseUri, "apis/example.dev/v1alpha1"));
+        var list = await http.GetStringAsync(new Uri(Server.BaseUri, "apis/example.dev/v1alpha1"));
 
         crd.Status.Conditions.Should().Contain(c => c.Type == "Established" && c.Status == "True");
         resources.Resources.Should().Contain(r => r.Name == "configmaps");
@@ -70,7 +59,7 @@ public sealed class CustomResourceTests : IAsyncLifetime
     {
         await CreateWidgetAsync("""{"apiVersion":"example.dev/v1alpha1","kind":"Widget","metadata":{"name":"w"},"spec":{"image":"nginx"},"status":{"replicas":7}}""");
 
-        await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        await Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch("""{"spec":{"image":"evil"},"status":{"replicas":2,"selector":"app=w"}}""", V1Patch.PatchType.MergePatch),
             Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, "w");
         var w = await GetWidgetAsync("w");
@@ -84,10 +73,10 @@ public sealed class CustomResourceTests : IAsyncLifetime
     public async Task Scale_subresource_maps_spec_and_status_replicas_and_the_selector()
     {
         await CreateWidgetAsync("""{"apiVersion":"example.dev/v1alpha1","kind":"Widget","metadata":{"name":"w"},"spec":{"image":"nginx","replicas":2}}""");
-        await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        await Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch("""{"status":{"replicas":2,"selector":"app=w"}}""", V1Patch.PatchType.MergePatch), Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, "w");
 
-        await _client.CustomObjects.PatchNamespacedCustomObjectScaleAsync(
+        await Client.CustomObjects.PatchNamespacedCustomObjectScaleAsync(
             new V1Patch("""{"spec":{"replicas":5}}""", V1Patch.PatchType.MergePatch), Fixtures.Group, Fixtures.Version, "default", Fixtures.Plural, "w");
         var scale = await GetWidgetAsync("w", "scale");
         var w = await GetWidgetAsync("w");
@@ -105,10 +94,10 @@ public sealed class CustomResourceTests : IAsyncLifetime
     {
         await CreateWidgetAsync("""{"apiVersion":"example.dev/v1alpha1","kind":"Widget","metadata":{"name":"w"},"spec":{"image":"nginx"}}""");
 
-        await _client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("widgets.example.dev");
+        await Client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("widgets.example.dev");
 
         var e = await Assert.ThrowsAsync<HttpOperationException>(() => GetWidgetAsync("w"));
         e.Response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        _server.ListObjects(Fixtures.Group, Fixtures.Plural).Should().BeEmpty();
+        Server.ListObjects(Fixtures.Group, Fixtures.Plural).Should().BeEmpty();
     }
 }

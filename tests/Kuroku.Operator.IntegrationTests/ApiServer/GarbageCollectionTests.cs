@@ -1,29 +1,13 @@
 using k8s;
 using k8s.Models;
-using Kuroku.Testing.ApiServer;
 
 namespace Kuroku.Operator.IntegrationTests.ApiServer;
 
 /// <summary>Deleting an owner deletes its dependents in the background, cascading, as the cluster's garbage collector does.</summary>
-public sealed class GarbageCollectionTests : IAsyncLifetime
+public sealed class GarbageCollectionTests : ApiServerTest
 {
-    private KubeApiServer _server = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await KubeApiServer.StartAsync();
-        _client = _server.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private async Task<V1ConfigMap> CreateAsync(string name, params V1ConfigMap[] owners) =>
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
         {
             Metadata = new V1ObjectMeta
             {
@@ -37,7 +21,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var names = _server.ListObjects("", "configmaps", "default").Select(o => o["metadata"]!["name"]!.GetValue<string>()).ToList();
+            var names = Server.ListObjects("", "configmaps", "default").Select(o => o["metadata"]!["name"]!.GetValue<string>()).ToList();
             if (names.SequenceEqual(expected) || DateTime.UtcNow > deadline)
             {
                 return names;
@@ -55,7 +39,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         await CreateAsync("grandchild", child);
         await CreateAsync("unrelated");
 
-        await _client.CoreV1.DeleteNamespacedConfigMapAsync("owner", "default");
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("owner", "default");
 
         (await NamesEventuallyAsync("unrelated")).Should().Equal("unrelated");
     }
@@ -67,11 +51,11 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         var second = await CreateAsync("second");
         await CreateAsync("shared", first, second);
 
-        await _client.CoreV1.DeleteNamespacedConfigMapAsync("first", "default");
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("first", "default");
         await NamesEventuallyAsync("second", "shared");
-        _server.CollectGarbage();
+        Server.CollectGarbage();
 
-        var shared = await _client.CoreV1.ReadNamespacedConfigMapAsync("shared", "default");
+        var shared = await Client.CoreV1.ReadNamespacedConfigMapAsync("shared", "default");
         shared.Metadata.OwnerReferences.Select(r => r.Name).Should().Equal("second");
     }
 
@@ -81,10 +65,10 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         var owner = await CreateAsync("owner");
         await CreateAsync("child", owner);
 
-        await _client.CoreV1.DeleteNamespacedConfigMapAsync("owner", "default", propagationPolicy: "Orphan");
-        _server.CollectGarbage();
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("owner", "default", propagationPolicy: "Orphan");
+        Server.CollectGarbage();
 
-        var child = await _client.CoreV1.ReadNamespacedConfigMapAsync("child", "default");
+        var child = await Client.CoreV1.ReadNamespacedConfigMapAsync("child", "default");
         child.Metadata.OwnerReferences.Should().BeNullOrEmpty();
     }
 }

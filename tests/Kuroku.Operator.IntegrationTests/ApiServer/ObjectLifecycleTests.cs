@@ -2,28 +2,12 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kuroku.Testing.ApiServer;
 
 namespace Kuroku.Operator.IntegrationTests.ApiServer;
 
 /// <summary>Create, read, update, patch and delete through KubernetesClient, with the metadata semantics of a real server.</summary>
-public sealed class ObjectLifecycleTests : IAsyncLifetime
+public sealed class ObjectLifecycleTests : ApiServerTest
 {
-    private KubeApiServer _server = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await KubeApiServer.StartAsync();
-        _client = _server.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private static V1Deployment Deployment(string name, int replicas = 1, string image = "nginx:1.27") => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
@@ -46,17 +30,17 @@ public sealed class ObjectLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_sets_server_metadata_and_a_second_create_is_409_already_exists()
+    public async Task Create_setsServer_metadata_and_a_second_create_is_409_already_exists()
     {
-        var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "default");
+        var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "default");
 
         created.Metadata.Uid.Should().NotBeNullOrEmpty();
         created.Metadata.Generation.Should().Be(1);
         created.Metadata.CreationTimestamp.Should().NotBeNull();
-        long.Parse(created.Metadata.ResourceVersion).Should().Be(_server.ResourceVersion);
-        (await StatusOf(() => _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "default"))).Should().Be(HttpStatusCode.Conflict);
-        (await StatusOf(() => _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "missing"))).Should().Be(HttpStatusCode.NotFound);
-        (await StatusOf(() => _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("Not_Valid"), "default"))).Should().Be((HttpStatusCode)422);
+        long.Parse(created.Metadata.ResourceVersion).Should().Be(Server.ResourceVersion);
+        (await StatusOf(() => Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "default"))).Should().Be(HttpStatusCode.Conflict);
+        (await StatusOf(() => Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "missing"))).Should().Be(HttpStatusCode.NotFound);
+        (await StatusOf(() => Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("Not_Valid"), "default"))).Should().Be((HttpStatusCode)422);
     }
 
     [Fact]
@@ -64,8 +48,8 @@ public sealed class ObjectLifecycleTests : IAsyncLifetime
     {
         var body = new V1ConfigMap { Metadata = new V1ObjectMeta { GenerateName = "cfg-" } };
 
-        var a = await _client.CoreV1.CreateNamespacedConfigMapAsync(body, "default");
-        var b = await _client.CoreV1.CreateNamespacedConfigMapAsync(body, "default");
+        var a = await Client.CoreV1.CreateNamespacedConfigMapAsync(body, "default");
+        var b = await Client.CoreV1.CreateNamespacedConfigMapAsync(body, "default");
 
         a.Metadata.Name.Should().StartWith("cfg-").And.HaveLength(9);
         b.Metadata.Name.Should().NotBe(a.Metadata.Name);
@@ -74,29 +58,29 @@ public sealed class ObjectLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Update_with_a_stale_resource_version_is_409_conflict()
     {
-        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, "default");
+        var created = await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, "default");
         created.Data["a"] = "2";
-        var updated = await _client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "c", "default");
+        var updated = await Client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "c", "default");
 
         created.Data["a"] = "3";
-        var e = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "c", "default"));
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => Client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "c", "default"));
 
         e.Response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         e.Response.Content.Should().Contain("\"reason\":\"Conflict\"").And.Contain("the object has been modified");
-        (await _client.CoreV1.ReadNamespacedConfigMapAsync("c", "default")).Data["a"].Should().Be("2");
+        (await Client.CoreV1.ReadNamespacedConfigMapAsync("c", "default")).Data["a"].Should().Be("2");
         long.Parse(updated.Metadata.ResourceVersion).Should().BeGreaterThan(long.Parse(created.Metadata.ResourceVersion));
     }
 
     [Fact]
     public async Task Generation_is_bumped_by_spec_changes_only()
     {
-        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "default");
+        await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), "default");
 
-        var labelled = await _client.AppsV1.PatchNamespacedDeploymentAsync(
+        var labelled = await Client.AppsV1.PatchNamespacedDeploymentAsync(
             new V1Patch("""{"metadata":{"labels":{"x":"y"}}}""", V1Patch.PatchType.MergePatch), "web", "default");
-        var withStatus = await _client.AppsV1.PatchNamespacedDeploymentStatusAsync(
+        var withStatus = await Client.AppsV1.PatchNamespacedDeploymentStatusAsync(
             new V1Patch("""{"status":{"readyReplicas":1,"replicas":1}}""", V1Patch.PatchType.MergePatch), "web", "default");
-        var scaled = await _client.AppsV1.PatchNamespacedDeploymentAsync(
+        var scaled = await Client.AppsV1.PatchNamespacedDeploymentAsync(
             new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "web", "default");
 
         labelled.Metadata.Generation.Should().Be(1);
@@ -110,19 +94,19 @@ public sealed class ObjectLifecycleTests : IAsyncLifetime
     {
         var d = Deployment("web");
         d.Status = new V1DeploymentStatus { ReadyReplicas = 9 };
-        var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(d, "default");
+        var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(d, "default");
         created.Status?.ReadyReplicas.Should().BeNull();
 
         created.Status = new V1DeploymentStatus { ReadyReplicas = 1 };
         created.Spec.Replicas = 7;
-        var afterStatus = await _client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(created, "web", "default");
+        var afterStatus = await Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(created, "web", "default");
 
         afterStatus.Status.ReadyReplicas.Should().Be(1);
         afterStatus.Spec.Replicas.Should().Be(1);
 
         afterStatus.Status.ReadyReplicas = 5;
         afterStatus.Spec.Replicas = 2;
-        var afterMain = await _client.AppsV1.ReplaceNamespacedDeploymentAsync(afterStatus, "web", "default");
+        var afterMain = await Client.AppsV1.ReplaceNamespacedDeploymentAsync(afterStatus, "web", "default");
 
         afterMain.Status.ReadyReplicas.Should().Be(1);
         afterMain.Spec.Replicas.Should().Be(2);
@@ -133,12 +117,12 @@ public sealed class ObjectLifecycleTests : IAsyncLifetime
     {
         var d = Deployment("web");
         d.Spec.Template.Spec.Containers[0].Env = [new V1EnvVar { Name = "A", Value = "1" }, new V1EnvVar { Name = "B", Value = "2" }];
-        await _client.AppsV1.CreateNamespacedDeploymentAsync(d, "default");
+        await Client.AppsV1.CreateNamespacedDeploymentAsync(d, "default");
 
-        await _client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
+        await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
             """{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"B","value":"3"},{"name":"C","value":"4"}]},{"name":"sidecar","image":"busybox"}]}}}}""",
             V1Patch.PatchType.StrategicMergePatch), "web", "default");
-        var patched = await _client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
+        var patched = await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
             """[{"op":"replace","path":"/spec/replicas","value":4},{"op":"add","path":"/metadata/labels/tier","value":"front"}]""",
             V1Patch.PatchType.JsonPatch), "web", "default");
 
@@ -154,38 +138,38 @@ public sealed class ObjectLifecycleTests : IAsyncLifetime
     {
         foreach (var (name, tier) in new[] { ("a", "front"), ("b", "back"), ("c", "front") })
         {
-            await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["tier"] = tier } } }, "default");
+            await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["tier"] = tier } } }, "default");
         }
 
-        var byLabel = await _client.CoreV1.ListNamespacedConfigMapAsync("default", labelSelector: "tier=front");
-        var bySet = await _client.CoreV1.ListNamespacedConfigMapAsync("default", labelSelector: "tier in (back),tier!=front");
-        var byField = await _client.CoreV1.ListNamespacedConfigMapAsync("default", fieldSelector: "metadata.name=c");
-        var nowhere = await _client.CoreV1.ListNamespacedConfigMapAsync("kube-system", labelSelector: "tier=front");
+        var byLabel = await Client.CoreV1.ListNamespacedConfigMapAsync("default", labelSelector: "tier=front");
+        var bySet = await Client.CoreV1.ListNamespacedConfigMapAsync("default", labelSelector: "tier in (back),tier!=front");
+        var byField = await Client.CoreV1.ListNamespacedConfigMapAsync("default", fieldSelector: "metadata.name=c");
+        var nowhere = await Client.CoreV1.ListNamespacedConfigMapAsync("kube-system", labelSelector: "tier=front");
 
         byLabel.Items.Select(i => i.Metadata.Name).Should().Equal("a", "c");
         bySet.Items.Select(i => i.Metadata.Name).Should().Equal("b");
         byField.Items.Select(i => i.Metadata.Name).Should().Equal("c");
         nowhere.Items.Should().BeEmpty();
-        long.Parse(byLabel.Metadata.ResourceVersion).Should().Be(_server.ResourceVersion);
+        long.Parse(byLabel.Metadata.ResourceVersion).Should().Be(Server.ResourceVersion);
     }
 
     [Fact]
     public async Task Delete_of_an_object_with_finalizers_sets_deletionTimestamp_until_they_are_removed()
     {
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c", Finalizers = ["example.dev/cleanup"] } }, "default");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c", Finalizers = ["example.dev/cleanup"] } }, "default");
 
-        await _client.CoreV1.DeleteNamespacedConfigMapAsync("c", "default");
-        var terminating = await _client.CoreV1.ReadNamespacedConfigMapAsync("c", "default");
-        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "c", "default");
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("c", "default");
+        var terminating = await Client.CoreV1.ReadNamespacedConfigMapAsync("c", "default");
+        await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "c", "default");
 
         terminating.Metadata.DeletionTimestamp.Should().NotBeNull();
-        (await StatusOf(() => _client.CoreV1.ReadNamespacedConfigMapAsync("c", "default"))).Should().Be(HttpStatusCode.NotFound);
+        (await StatusOf(() => Client.CoreV1.ReadNamespacedConfigMapAsync("c", "default"))).Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Errors_are_status_objects_with_reason_and_code()
     {
-        var e = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespacedSecretAsync("nope", "default"));
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => Client.CoreV1.ReadNamespacedSecretAsync("nope", "default"));
 
         var status = KubernetesJson.Deserialize<V1Status>(e.Response.Content);
         status.Kind.Should().Be("Status");
