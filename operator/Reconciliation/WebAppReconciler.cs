@@ -146,7 +146,16 @@ public sealed class WebAppReconciler(
         var latest = plan.Latest;
         if (plan.Created)
         {
-            await writer.CreateAsync(ReleaseRevisions.ToRevision(app, latest), ct);
+            try
+            {
+                await writer.CreateAsync(ReleaseRevisions.ToRevision(app, latest), ct);
+            }
+            catch (ApiException e) when (e.Failure == ApiFailure.AlreadyExists)
+            {
+                // An earlier pass recorded it and the cache has not caught up: try again shortly, quietly.
+                throw new ApiException(ApiFailure.Conflict, 409, $"release v{latest.Version} is already recorded; waiting for the cache", e);
+            }
+
             history.Add(latest);
             KurokuTelemetry.Releases.Add(1, new KeyValuePair<string, object?>("result", "created"));
             events.Record(app, EventType.Normal, "ReleaseCreated", $"Release v{latest.Version} created: {latest.Reason}");

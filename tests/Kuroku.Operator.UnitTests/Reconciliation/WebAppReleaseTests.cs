@@ -254,3 +254,24 @@ public sealed class ReplicasUnderAutoscalingTests
         cluster.Get<V1Deployment>("shop", "shop-web")!.Spec.Replicas.Should().BeNull("the HPA owns them");
     }
 }
+
+public sealed class ReleaseRecordingTests
+{
+    [Fact]
+    public async Task A_release_already_recorded_behind_a_stale_cache_is_a_quiet_conflict_not_a_second_record()
+    {
+        var cluster = new FakeCluster();
+        var app = Repo.Example("minimal.yaml");
+        cluster.Put(app);
+        var reconciler = new WebAppReconciler(cluster, cluster, cluster, new WebAppValidator(), new OperatorOptions(),
+            TimeProvider.System, NullLogger<WebAppReconciler>.Instance);
+        await reconciler.ReconcileAsync("default", "hello", CancellationToken.None);
+        cluster.Remove<V1ControllerRevision>("default", "hello-v1");       // as if the cache had not seen it yet
+        cluster.FailCreates = new ApiException(ApiFailure.AlreadyExists, 409, "controllerrevisions \"hello-v1\" already exists");
+
+        var act = () => reconciler.ReconcileAsync("default", "hello", CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ApiException>()).Which.Failure.Should().Be(ApiFailure.Conflict,
+            "a conflict is retried quietly from fresh state; an AlreadyExists would surface as a failed reconcile");
+    }
+}
