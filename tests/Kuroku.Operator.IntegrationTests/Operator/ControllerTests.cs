@@ -281,4 +281,23 @@ public sealed class ControllerTests : IAsyncLifetime
             string.Join(", ", server.Requests.Entries.Where(e => e.Verb is not ("get" or "list" or "watch")).Select(e => $"{e.Verb} {e.Resource}/{e.Name}")));
         server.Requests.Count("list").Should().Be(0, "resyncs come from the cache, not from the API server");
     }
+
+    [InProcessFact]
+    public async Task The_operator_writes_a_webapps_status_but_never_its_spec()
+    {
+        var server = _cluster.Server!;
+        server.Requests.Clear();
+
+        await CreateHelloAsync();
+        await MarkReadyAsync();
+        await Eventually(async () => (await Condition("Ready"))?.Status == "True", "Ready=True");
+
+        var webappWrites = server.Requests.Entries
+            .Where(e => e.Verb is "update" or "patch" or "create" && e.Resource.StartsWith("webapps", StringComparison.Ordinal))
+            .Select(e => $"{e.Verb} {e.Resource}")
+            .ToList();
+        webappWrites.Should().Contain("update webapps/status");
+        webappWrites.Should().OnlyContain(w => w == "create webapps" || w == "update webapps/status",
+            "a GitOps sync owns the spec; the operator writes only status (the test itself made the one create)");
+    }
 }
