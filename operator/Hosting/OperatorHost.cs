@@ -42,7 +42,7 @@ public static class OperatorHost
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
