@@ -71,6 +71,8 @@ public static class IngressBuilder
     }
 
     /// <summary>&lt;app&gt;-&lt;namespace&gt;.&lt;default domain&gt;, or null without a default domain.</summary>
+    private const int MaxDnsLabelLength = 63;
+
     public static string? DefaultHost(WebApp app, OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -82,7 +84,13 @@ public static class IngressBuilder
         }
 
         var ns = app.Metadata?.NamespaceProperty;
-        var label = string.IsNullOrEmpty(ns) ? ChildLabels.AppName(app) : $"{ChildLabels.AppName(app)}-{ns}";
+        var label = (string.IsNullOrEmpty(ns) ? ChildLabels.AppName(app) : $"{ChildLabels.AppName(app)}-{ns}").ToLowerInvariant();
+        if (label.Length > MaxDnsLabelLength)
+        {
+            // A DNS label holds 63 characters: keep the start readable, a hash of the whole keeps it unique.
+            label = label[..(MaxDnsLabelLength - 9)].TrimEnd('-') + "-" + ContentHash.Of(label)[..8];
+        }
+
         return $"{label}.{domain}".ToLowerInvariant();
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using Kuroku.Operator.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Operator.Reconciliation.Releases;
 
 namespace Kuroku.Operator.Reconciliation.Status;
@@ -168,11 +169,9 @@ public static class StatusBuilder
             return (domains.Tls is null ? "http://" : "https://") + hosts[0];
         }
 
-        var name = app.Metadata.Name;
-        var ns = app.Metadata.NamespaceProperty ?? "default";
-        return string.IsNullOrEmpty(options.DefaultDomain)
-            ? $"http://{name}.{ns}.svc"
-            : $"http://{name}-{ns}.{options.DefaultDomain}";
+        return IngressBuilder.DefaultHost(app, options) is { } host
+            ? $"http://{host}"
+            : $"http://{app.Metadata.Name}.{app.Metadata.NamespaceProperty ?? "default"}.svc";
     }
 
     /// <summary>A Deployment has finished rolling out its current template, the way `kubectl rollout status` decides.</summary>

@@ -165,3 +165,25 @@ public sealed class AutoscalersAndDisruptionBudgets
         pdb.Spec.Selector.MatchLabels.Should().BeEquivalentTo(ChildLabels.Selector(app, "web"));
     }
 }
+
+public sealed class DefaultHostTests
+{
+    [Fact]
+    public void A_default_host_whose_first_label_would_pass_63_characters_is_shortened_with_a_hash()
+    {
+        var app = TestApps.Full();
+        app.Metadata.Name = new string('a', 40);
+        app.Metadata.NamespaceProperty = "team-" + new string('n', 50);
+        var options = new Kuroku.Operator.Configuration.OperatorOptions { DefaultDomain = "apps.example.com" };
+
+        var host = IngressBuilder.DefaultHost(app, options)!;
+        var label = host.Split('.')[0];
+
+        label.Length.Should().BeLessThanOrEqualTo(63);
+        label.Should().StartWith(new string('a', 40) + "-team-");
+        host.Should().EndWith(".apps.example.com");
+        IngressBuilder.DefaultHost(app, options).Should().Be(host, "the same app always gets the same host");
+        app.Metadata.NamespaceProperty += "x";
+        IngressBuilder.DefaultHost(app, options).Should().NotBe(host, "another namespace gets another host");
+    }
+}
