@@ -57,25 +57,14 @@ internal sealed class EnvVarSourceValidator : AbstractValidator<V1EnvVarSource>
             .At("fileKeyRef")
             .Null().Is(WebAppRules.EnvFileKeyRef);
 
+        // A Secret and a ConfigMap key reference obey the same rules: an object name and a key.
         RuleFor(source => source.SecretKeyRef)
             .At("secretKeyRef")
-            .ChildRules(selector =>
-            {
-                selector.RuleFor(s => s.Name).At("name")
-                    .Must(KubernetesNames.IsDns1123Subdomain).Is(WebAppRules.ObjectName);
-                selector.RuleFor(s => s.Key).At("key")
-                    .Must(KubernetesNames.IsConfigMapKey).Is(WebAppRules.ConfigKey);
-            });
+            .ChildRules(selector => KeyReference(selector, s => s.Name, s => s.Key));
 
         RuleFor(source => source.ConfigMapKeyRef)
             .At("configMapKeyRef")
-            .ChildRules(selector =>
-            {
-                selector.RuleFor(s => s.Name).At("name")
-                    .Must(KubernetesNames.IsDns1123Subdomain).Is(WebAppRules.ObjectName);
-                selector.RuleFor(s => s.Key).At("key")
-                    .Must(KubernetesNames.IsConfigMapKey).Is(WebAppRules.ConfigKey);
-            });
+            .ChildRules(selector => KeyReference(selector, s => s.Name, s => s.Key));
 
         RuleFor(source => source.FieldRef)
             .At("fieldRef")
@@ -152,6 +141,17 @@ internal sealed class EnvVarSourceValidator : AbstractValidator<V1EnvVarSource>
         }
 
         return false;
+    }
+
+    private static void KeyReference<T>(
+        InlineValidator<T> selector,
+        System.Linq.Expressions.Expression<Func<T, string>> name,
+        System.Linq.Expressions.Expression<Func<T, string>> key)
+    {
+        selector.RuleFor(name).At("name")
+            .Must(KubernetesNames.IsDns1123Subdomain).Is(WebAppRules.ObjectName);
+        selector.RuleFor(key).At("key")
+            .Must(KubernetesNames.IsConfigMapKey).Is(WebAppRules.ConfigKey);
     }
 }
 
