@@ -401,12 +401,13 @@ public sealed class WebAppReconciler(
                 return (ApplyOutcome.Conflict, live);
             }
 
-            if (ChildComparer.Matches(desired, live))
+            var differences = ChildComparer.Differences(desired, live);
+            if (differences.Count == 0)
             {
                 return (ApplyOutcome.Unchanged, live);
             }
 
-            var changed = string.Join(", ", ChildComparer.Differences(desired, live));
+            var changed = string.Join(", ", differences);
             try
             {
                 var updated = await writer.UpdateAsync(ChildComparer.Merge(desired, live), ct);
