@@ -40,6 +40,25 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
         .Select(kv => _loaders[kv.Key.Item1](kv.Value))
         .ToList();
 
+    /// <summary>A Secret with one key, as a user would create it.</summary>
+    public void PutSecret(string ns, string name, string key, string value) => Put(new V1Secret
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+        Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) },
+    });
+
+    /// <summary>What the cluster's Job controller writes when a release command ends.</summary>
+    public void FinishJob(string ns, string name, bool succeeded, string reason = "BackoffLimitExceeded")
+    {
+        var job = Get<V1Job>(ns, name)!;
+        job.Status = succeeded
+            ? new V1JobStatus { Succeeded = 1, Conditions = [new V1JobCondition { Type = "Complete", Status = "True" }] }
+            : new V1JobStatus { Failed = 1, Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = reason }] };
+        Put(job);
+    }
+
     public void Remove<T>(string ns, string name) => _store.Remove((typeof(T), ns, name));
 
     public WebApp? GetWebApp(string @namespace, string name) => Get<WebApp>(@namespace, name);

@@ -39,23 +39,10 @@ public sealed class WebAppReconcilerTests
         return stored;
     }
 
-    private void PutSecret(string ns, string name, string key, string value) => _cluster.Put(new V1Secret
-    {
-        ApiVersion = "v1",
-        Kind = "Secret",
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) },
-    });
+    private void PutSecret(string ns, string name, string key, string value) => _cluster.PutSecret(ns, name, key, value);
 
-    /// <summary>What the cluster's Job controller would write when the release command ends.</summary>
-    private void FinishJob(WebApp app, int version, bool succeeded, string reason = "BackoffLimitExceeded")
-    {
-        var job = _cluster.Get<V1Job>(app.Metadata.NamespaceProperty, $"{app.Metadata.Name}-release-v{version}")!;
-        job.Status = succeeded
-            ? new V1JobStatus { Succeeded = 1, Conditions = [new V1JobCondition { Type = "Complete", Status = "True" }] }
-            : new V1JobStatus { Failed = 1, Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = reason }] };
-        _cluster.Put(job);
-    }
+    private void FinishJob(WebApp app, int version, bool succeeded) =>
+        _cluster.FinishJob(app.Metadata.NamespaceProperty, $"{app.Metadata.Name}-release-v{version}", succeeded);
 
     private Task<ReconcileResult> ReconcileAsync(WebApp app) =>
         Reconciler().ReconcileAsync(app.Metadata.NamespaceProperty, app.Metadata.Name, CancellationToken.None);

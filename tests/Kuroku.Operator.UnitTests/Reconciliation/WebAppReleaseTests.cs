@@ -33,13 +33,7 @@ public sealed class WebAppReleaseTests
         _cluster.Put(app);
     }
 
-    private void Secret(string name, string key, string value) => _cluster.Put(new V1Secret
-    {
-        ApiVersion = "v1",
-        Kind = "Secret",
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "shop" },
-        Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) },
-    });
+    private void Secret(string name, string key, string value) => _cluster.PutSecret("shop", name, key, value);
 
     private void Edit(Action<WebApp> edit)
     {
@@ -49,14 +43,8 @@ public sealed class WebAppReleaseTests
         _cluster.Put(app);
     }
 
-    private void Finish(int version, bool succeeded, string reason = "BackoffLimitExceeded")
-    {
-        var job = Job(version)!;
-        job.Status = succeeded
-            ? new V1JobStatus { Succeeded = 1, Conditions = [new V1JobCondition { Type = "Complete", Status = "True" }] }
-            : new V1JobStatus { Failed = 1, Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = reason }] };
-        _cluster.Put(job);
-    }
+    private void Finish(int version, bool succeeded, string reason = "BackoffLimitExceeded") =>
+        _cluster.FinishJob("shop", $"shop-release-v{version}", succeeded, reason);
 
     private async Task ReleasedAsync(int version)
     {
