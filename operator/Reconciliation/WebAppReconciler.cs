@@ -355,7 +355,7 @@ public sealed class WebAppReconciler(
         }
     }
 
-    private static string ChildName(WebApp app, string process) => $"{app.Metadata.Name}-{process}";
+    private static string ChildName(WebApp app, string process) => ChildNames.Process(app.Metadata.Name, process);
 
     private Task<(ApplyOutcome, IKubernetesObject<V1ObjectMeta>?)> ApplyAsync(
         WebApp app, IKubernetesObject<V1ObjectMeta> child, CancellationToken ct) => child switch
