@@ -5,8 +5,12 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, so that a change of code alone reuses the restored packages.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY api/Kuroku.Api.csproj api/
+COPY runtime/Kuroku.Runtime.csproj runtime/
 COPY operator/Kuroku.Operator.csproj operator/
 RUN dotnet restore operator/Kuroku.Operator.csproj
+COPY api/ api/
+COPY runtime/ runtime/
 COPY operator/ operator/
 RUN dotnet publish operator/Kuroku.Operator.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 

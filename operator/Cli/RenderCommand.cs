@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Api.Validation;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Crds;
 using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Operator.Reconciliation.Releases;
 using Kuroku.Operator.Serialization;
-using Kuroku.Operator.Validation;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Operator.Cli;
 

@@ -2,8 +2,8 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Kuroku.Api.Schema;
 using k8s.Models;
-using Kuroku.Operator.Api.Schema;
 
 namespace Kuroku.Operator.Crds;
 

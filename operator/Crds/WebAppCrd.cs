@@ -1,5 +1,5 @@
+using Kuroku.Api.V1Alpha1;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Operator.Crds;
 

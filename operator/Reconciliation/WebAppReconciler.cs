@@ -1,14 +1,15 @@
 using System.Text;
 using FluentValidation;
-using k8s;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation.Apply;
 using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Operator.Reconciliation.Releases;
 using Kuroku.Operator.Reconciliation.Status;
 using Kuroku.Operator.Telemetry;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Operator.Reconciliation;
 

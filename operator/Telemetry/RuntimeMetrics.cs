@@ -1,11 +1,12 @@
-using Kuroku.Operator.Runtime.Client;
-using Kuroku.Operator.Runtime.Controller;
-using Kuroku.Operator.Runtime.Queue;
+using Kuroku.Runtime.Client;
+using Kuroku.Runtime.Controller;
+using Kuroku.Runtime.Informers;
+using Kuroku.Runtime.Queue;
 
 namespace Kuroku.Operator.Telemetry;
 
 /// <summary>The runtime's metric hooks written to the one Meter (<see cref="KurokuTelemetry"/>).</summary>
-public sealed class RuntimeMetrics : IApiMetrics, IWorkQueueMetrics, IControllerMetrics
+public sealed class RuntimeMetrics : IApiMetrics, IWorkQueueMetrics, IControllerMetrics, IInformerMetrics
 {
     private long _depth;
 
@@ -48,4 +49,9 @@ public sealed class RuntimeMetrics : IApiMetrics, IWorkQueueMetrics, IController
     public void ActiveWorkersChanged(string controller, int active)
     {
     }
+
+    public void WatchRestarted(string resource, string reason) =>
+        KurokuTelemetry.WatchRestarts.Add(1,
+            new KeyValuePair<string, object?>("resource", resource),
+            new KeyValuePair<string, object?>("reason", reason));
 }

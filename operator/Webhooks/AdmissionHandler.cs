@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using FluentValidation;
+using Kuroku.Api.V1Alpha1;
 using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Operator.Webhooks;
 

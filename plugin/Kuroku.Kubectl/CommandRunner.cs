@@ -1,12 +1,12 @@
 using System.Globalization;
-using k8s;
-using k8s.Models;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Kube;
 using Kuroku.Kubectl.Output;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Reconciliation.Releases;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Kubectl;
 

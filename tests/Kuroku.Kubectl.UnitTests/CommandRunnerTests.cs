@@ -1,10 +1,10 @@
 using System.Text.Json;
-using k8s;
-using k8s.Models;
+using Kuroku.Api.Releases;
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Kube;
 using Kuroku.Kubectl.UnitTests.TestSupport;
-using Kuroku.Operator.Reconciliation.Releases;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Kubectl.UnitTests;
 

@@ -1,6 +1,6 @@
 using System.Text;
+using Kuroku.Api.V1Alpha1;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Operator.Reconciliation.Desired;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
 using k8s;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Configuration;
 
 namespace Kuroku.Operator.Reconciliation.Desired;
 

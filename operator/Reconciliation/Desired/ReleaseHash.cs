@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kuroku.Api.V1Alpha1;
 using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Operator.Reconciliation.Desired;
 

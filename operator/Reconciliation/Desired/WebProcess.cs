@@ -1,4 +1,4 @@
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 
 namespace Kuroku.Operator.Reconciliation.Desired;
 

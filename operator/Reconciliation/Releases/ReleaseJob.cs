@@ -1,8 +1,9 @@
 using System.Globalization;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.Reconciliation.Desired;
 using k8s;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Reconciliation.Desired;
 
 namespace Kuroku.Operator.Reconciliation.Releases;
 

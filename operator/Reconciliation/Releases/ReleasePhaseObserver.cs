@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kuroku.Api.Releases;
 using k8s.Models;
 
 namespace Kuroku.Operator.Reconciliation.Releases;

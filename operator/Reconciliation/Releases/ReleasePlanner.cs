@@ -1,6 +1,7 @@
-using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Desired;
+using k8s;
 
 namespace Kuroku.Operator.Reconciliation.Releases;
 
@@ -17,9 +18,6 @@ public sealed record ReleasePlan(Release Latest, bool Created, Release? Live);
 /// </summary>
 public static class ReleasePlanner
 {
-    /// <summary>Annotation a rollback writes on the WebApp, naming the release it restores.</summary>
-    public const string RollbackAnnotation = "kuroku.dev/rollback-to";
-
     /// <summary>
     /// The release the spec describes. Its hash is the spec's release hash (what the pod templates
     /// carry offline too), mixed with the digest of the referenced config data when there is any.
@@ -79,7 +77,7 @@ public static class ReleasePlanner
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(history);
-        if (app.Metadata.Annotations?.TryGetValue(RollbackAnnotation, out var target) == true
+        if (app.Metadata.Annotations?.TryGetValue(ReleaseRevisions.RollbackAnnotation, out var target) == true
             && int.TryParse(target.TrimStart('v'), out var version)
             && history.FirstOrDefault(r => r.Version == version) is { } restored
             && SameRelease(restored.Snapshot, desired))

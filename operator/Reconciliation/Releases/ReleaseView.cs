@@ -1,5 +1,6 @@
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Operator.Reconciliation.Releases;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Operator.Reconciliation.Releases;
+using k8s.Models;
 
 namespace Kuroku.Operator.Reconciliation.Status;
 

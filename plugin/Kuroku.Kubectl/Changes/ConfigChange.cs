@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Kuroku.Api.V1Alpha1;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Kubectl.Changes;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 
 namespace Kuroku.Kubectl.Changes;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Kubectl.Output;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Reconciliation.Releases;
 
 namespace Kuroku.Kubectl.Changes;
 
@@ -74,7 +74,7 @@ public static class RollbackChange
         {
             ["metadata"] = new JsonObject
             {
-                ["annotations"] = new JsonObject { [ReleasePlanner.RollbackAnnotation] = I(version) },
+                ["annotations"] = new JsonObject { [ReleaseRevisions.RollbackAnnotation] = I(version) },
             },
             ["spec"] = spec,
         };

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Kubectl.Output;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Kubectl.Changes;
 

@@ -1,6 +1,6 @@
-using k8s.Models;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Kubectl.Changes;
-using Kuroku.Operator.Api.V1Alpha1;
+using k8s.Models;
 
 namespace Kuroku.Kubectl.Kube;
 

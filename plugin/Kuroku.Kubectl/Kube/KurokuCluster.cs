@@ -1,10 +1,10 @@
 using System.Net;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Kubectl.Changes;
 using k8s;
 using k8s.Autorest;
 using k8s.Exceptions;
 using k8s.Models;
-using Kuroku.Kubectl.Changes;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Kubectl.Kube;
 

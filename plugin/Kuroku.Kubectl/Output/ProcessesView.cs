@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 
 namespace Kuroku.Kubectl.Output;
 

@@ -1,7 +1,7 @@
-using k8s.Models;
+using Kuroku.Api.Releases;
 using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.UnitTests.TestSupport;
-using Kuroku.Operator.Reconciliation.Releases;
+using k8s.Models;
 
 namespace Kuroku.Kubectl.UnitTests.Changes;
 

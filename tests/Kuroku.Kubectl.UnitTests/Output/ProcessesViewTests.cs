@@ -1,6 +1,6 @@
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Kubectl.Output;
 using Kuroku.Kubectl.UnitTests.TestSupport;
-using Kuroku.Operator.Api.V1Alpha1;
 
 namespace Kuroku.Kubectl.UnitTests.Output;
 

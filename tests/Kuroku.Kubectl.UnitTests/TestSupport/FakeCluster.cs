@@ -1,8 +1,8 @@
-using k8s;
-using k8s.Models;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.Kube;
-using Kuroku.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Kubectl.UnitTests.TestSupport;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.IntegrationTests.Operator;
 using Kuroku.Operator.IntegrationTests.Tools;
+using k8s;
 
 namespace Kuroku.Operator.IntegrationTests.EndToEnd;
 

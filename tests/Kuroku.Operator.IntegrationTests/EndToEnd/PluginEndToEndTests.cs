@@ -1,14 +1,14 @@
 extern alias plugin;
 
 using System.Diagnostics;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.IntegrationTests.Operator;
+using Kuroku.Operator.IntegrationTests.Tools;
+using Kuroku.Operator.Reconciliation.Desired;
 using k8s;
 using k8s.Models;
 using plugin::Kuroku.Kubectl;
 using plugin::Kuroku.Kubectl.Kube;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.IntegrationTests.Operator;
-using Kuroku.Operator.Reconciliation.Desired;
-using Kuroku.Operator.IntegrationTests.Tools;
 
 namespace Kuroku.Operator.IntegrationTests.EndToEnd;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Desired;
 
 namespace Kuroku.Operator.IntegrationTests.Nginx;

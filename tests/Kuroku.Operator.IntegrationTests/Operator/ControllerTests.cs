@@ -1,10 +1,10 @@
 using System.Net;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.IntegrationTests.Tools;
+using Kuroku.Operator.Reconciliation.Status;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.IntegrationTests.Tools;
-using Kuroku.Operator.Reconciliation.Status;
 
 namespace Kuroku.Operator.IntegrationTests.Operator;
 

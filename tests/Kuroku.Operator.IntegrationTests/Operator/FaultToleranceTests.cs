@@ -1,7 +1,7 @@
-using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.IntegrationTests.Tools;
 using Kuroku.Testing.ApiServer;
+using k8s;
 
 namespace Kuroku.Operator.IntegrationTests.Operator;
 

@@ -1,9 +1,9 @@
-using k8s;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.IntegrationTests.Tools;
-using Kuroku.Operator.Runtime.LeaderElection;
+using Kuroku.Runtime.LeaderElection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using k8s;
 
 namespace Kuroku.Operator.IntegrationTests.Operator;
 

@@ -1,9 +1,9 @@
 using System.Text;
-using k8s;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.IntegrationTests.Tools;
 using Kuroku.Operator.Reconciliation.Status;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Operator.IntegrationTests.Operator;
 

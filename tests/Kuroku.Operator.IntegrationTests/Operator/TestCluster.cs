@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Hosting;
 using Kuroku.Operator.IntegrationTests.Tools;
 using Kuroku.Testing.ApiServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace Kuroku.Operator.IntegrationTests.Operator;
 

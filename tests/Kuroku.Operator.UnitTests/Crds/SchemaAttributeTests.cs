@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using k8s.Models;
-using Kuroku.Operator.Api.Schema;
+using Kuroku.Api.Schema;
 using Kuroku.Operator.Crds;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Crds;
 

@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Cli;
 using Kuroku.Operator.Crds;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Crds;
 

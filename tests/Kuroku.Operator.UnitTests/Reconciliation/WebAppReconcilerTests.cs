@@ -1,11 +1,11 @@
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Api.Validation;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation;
 using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Operator.UnitTests.TestSupport;
-using Kuroku.Operator.Validation;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation;
 

@@ -1,4 +1,4 @@
-using Kuroku.Operator.Validation;
+using Kuroku.Api.Validation;
 
 namespace Kuroku.Operator.UnitTests.Validation;
 

@@ -1,7 +1,7 @@
 using System.Reflection;
-using Kuroku.Operator.Api.Schema;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Validation;
+using Kuroku.Api.Schema;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Api.Validation;
 
 namespace Kuroku.Operator.UnitTests.Validation;
 

@@ -1,6 +1,6 @@
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Api.Validation;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Validation;
 
 namespace Kuroku.Operator.UnitTests.Validation;
 

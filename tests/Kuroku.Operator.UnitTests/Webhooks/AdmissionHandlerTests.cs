@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Kuroku.Api.Validation;
 using Kuroku.Operator.UnitTests.TestSupport;
-using Kuroku.Operator.Validation;
 using Kuroku.Operator.Webhooks;
 
 namespace Kuroku.Operator.UnitTests.Webhooks;

@@ -1,6 +1,6 @@
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Desired;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation.Desired;
 

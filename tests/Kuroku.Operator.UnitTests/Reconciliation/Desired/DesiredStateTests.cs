@@ -1,8 +1,8 @@
-using k8s;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation.Desired;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation.Desired;
 

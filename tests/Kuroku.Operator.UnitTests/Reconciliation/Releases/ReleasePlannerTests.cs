@@ -1,8 +1,9 @@
 using System.Text;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.Releases;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Releases;
 using Kuroku.Operator.UnitTests.TestSupport;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation.Releases;
 
@@ -108,7 +109,7 @@ public sealed class ReleasePlannerTests
     {
         var v1 = App();
         var v2 = App(a => a.Spec.Image = "shop:2");
-        var back = App(a => a.Metadata.Annotations = new Dictionary<string, string> { [ReleasePlanner.RollbackAnnotation] = "1" });
+        var back = App(a => a.Metadata.Annotations = new Dictionary<string, string> { [ReleaseRevisions.RollbackAnnotation] = "1" });
 
         var plan = ReleasePlanner.Plan(back, Snap(back), [Rel(1, v1), Rel(2, v2)], T0);
 

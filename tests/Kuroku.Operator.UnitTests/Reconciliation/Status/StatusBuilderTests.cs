@@ -1,7 +1,7 @@
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation.Status;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation.Status;
 

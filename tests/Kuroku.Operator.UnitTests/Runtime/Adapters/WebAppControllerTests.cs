@@ -1,10 +1,10 @@
+using Kuroku.Api.Validation;
 using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Hosting.Adapters;
 using Kuroku.Operator.Reconciliation;
-using Kuroku.Operator.Runtime.Abstractions;
-using Kuroku.Operator.Runtime.Adapters;
 using Kuroku.Operator.UnitTests.Reconciliation;
 using Kuroku.Operator.UnitTests.TestSupport;
-using Kuroku.Operator.Validation;
+using Kuroku.Runtime.Abstractions;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Adapters;
@@ -50,7 +50,7 @@ public sealed class WebAppControllerTests
     {
         var (controller, cluster) = Make();
         var app = cluster.GetWebApp("default", "hello")!;
-        app.Spec.Release = new Kuroku.Operator.Api.V1Alpha1.ReleasePhaseSpec { Command = ["migrate"], TimeoutSeconds = 90 };
+        app.Spec.Release = new Kuroku.Api.V1Alpha1.ReleasePhaseSpec { Command = ["migrate"], TimeoutSeconds = 90 };
         cluster.Put(app);
 
         var result = await controller.ReconcileAsync(new ObjectKey("default", "hello"), CancellationToken.None);

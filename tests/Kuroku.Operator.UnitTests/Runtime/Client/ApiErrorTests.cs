@@ -1,5 +1,5 @@
-using Kuroku.Operator.Runtime.Abstractions;
-using Kuroku.Operator.Runtime.Client;
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Client;
 
@@ -43,7 +43,7 @@ public sealed class ApiErrorTests
     }
 
     [Theory]
-    [InlineData(typeof(Kuroku.Operator.Api.V1Alpha1.WebApp), "apis/kuroku.dev/v1alpha1/namespaces/shop/webapps", "kuroku.dev/v1alpha1")]
+    [InlineData(typeof(Kuroku.Api.V1Alpha1.WebApp), "apis/kuroku.dev/v1alpha1/namespaces/shop/webapps", "kuroku.dev/v1alpha1")]
     [InlineData(typeof(k8s.Models.V1Deployment), "apis/apps/v1/namespaces/shop/deployments", "apps/v1")]
     [InlineData(typeof(k8s.Models.V1Service), "api/v1/namespaces/shop/services", "v1")]
     [InlineData(typeof(k8s.Models.V2HorizontalPodAutoscaler), "apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers", "autoscaling/v2")]

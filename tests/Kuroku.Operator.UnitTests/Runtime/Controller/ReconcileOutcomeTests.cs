@@ -1,7 +1,7 @@
-using Kuroku.Operator.Runtime.Abstractions;
-using Kuroku.Operator.Runtime.Controller;
-using Kuroku.Operator.Runtime.Queue;
 using Kuroku.Operator.UnitTests.Runtime.Fakes;
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Controller;
+using Kuroku.Runtime.Queue;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Controller;

@@ -1,11 +1,11 @@
 using System.Net;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.UnitTests.Runtime.Fakes;
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Events;
+using Microsoft.Extensions.Logging.Abstractions;
 using k8s;
 using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Runtime.Abstractions;
-using Kuroku.Operator.Runtime.Events;
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Events;
 

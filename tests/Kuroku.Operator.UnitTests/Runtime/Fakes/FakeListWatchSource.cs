@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Kuroku.Runtime.Informers;
 using k8s;
 using k8s.Models;
-using Kuroku.Operator.Runtime.Informers;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Fakes;
 

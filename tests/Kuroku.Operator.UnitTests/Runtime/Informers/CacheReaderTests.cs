@@ -1,5 +1,5 @@
+using Kuroku.Runtime.Informers;
 using k8s.Models;
-using Kuroku.Operator.Runtime.Informers;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Informers;
 

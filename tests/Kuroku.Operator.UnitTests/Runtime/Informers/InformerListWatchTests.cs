@@ -1,8 +1,8 @@
+using Kuroku.Operator.UnitTests.Runtime.Fakes;
+using Kuroku.Runtime.Informers;
+using Microsoft.Extensions.Logging.Abstractions;
 using k8s;
 using k8s.Models;
-using Kuroku.Operator.Runtime.Informers;
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Informers;
 
@@ -108,7 +108,7 @@ public sealed class InformerListWatchTests : IAsyncDisposable
         await source.Lists.Reader.ReadAsync();
         var watch = await source.Watches.Reader.ReadAsync();
 
-        watch.End(new Kuroku.Operator.Runtime.Abstractions.KubernetesApiException(Kuroku.Operator.Runtime.Abstractions.ApiErrorReason.Gone, System.Net.HttpStatusCode.Gone, "gone"));
+        watch.End(new Kuroku.Runtime.Abstractions.KubernetesApiException(Kuroku.Runtime.Abstractions.ApiErrorReason.Gone, System.Net.HttpStatusCode.Gone, "gone"));
 
         (await source.Lists.Reader.ReadAsync()).ResourceVersion.Should().Be("10");
     }

@@ -1,14 +1,14 @@
 using System.Net;
-using k8s;
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Runtime.Abstractions;
-using Kuroku.Operator.Runtime.Client;
-using Kuroku.Operator.Runtime.Informers;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
+using Kuroku.Runtime.Informers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using k8s;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Informers;
 

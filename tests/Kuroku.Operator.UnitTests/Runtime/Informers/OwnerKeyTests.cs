@@ -1,10 +1,10 @@
-using k8s.Models;
-using Kuroku.Operator.Api.V1Alpha1;
-using Kuroku.Operator.Runtime.Abstractions;
-using Kuroku.Operator.Runtime.Controller;
-using Kuroku.Operator.Runtime.Informers;
-using Kuroku.Operator.Runtime.Queue;
+using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.UnitTests.Runtime.Fakes;
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Controller;
+using Kuroku.Runtime.Informers;
+using Kuroku.Runtime.Queue;
+using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Informers;
 

@@ -1,5 +1,5 @@
-using Kuroku.Operator.Runtime.Queue;
 using Kuroku.Operator.UnitTests.Runtime.Fakes;
+using Kuroku.Runtime.Queue;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Queue;
 

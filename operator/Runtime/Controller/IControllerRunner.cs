@@ -1,7 +1,0 @@
-namespace Kuroku.Operator.Runtime.Controller;
-
-/// <summary>Something that runs the controllers for one leadership term, until cancelled.</summary>
-public interface IControllerRunner
-{
-    Task RunAsync(CancellationToken stoppingToken);
-}

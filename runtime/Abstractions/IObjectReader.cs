@@ -1,0 +1,27 @@
+using k8s;
+using k8s.Models;
+
+namespace Kuroku.Runtime.Abstractions;
+
+/// <summary>
+/// The read port: objects as the informers' caches last saw them (controller-runtime's cache-backed
+/// client). Reads never go to the API server. Every returned object is a copy the caller may change.
+/// Only types the runtime watches can be read; reading another type throws InvalidOperationException.
+/// </summary>
+public interface IObjectReader
+{
+    /// <summary>The object, or null when the cache has none by that name.</summary>
+    T? Get<T>(string? @namespace, string name)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
+    /// <summary>
+    /// Objects in the namespace (all namespaces when null) whose labels include every pair of
+    /// <paramref name="matchLabels"/>, ordered by namespace then name.
+    /// </summary>
+    IReadOnlyList<T> List<T>(string? @namespace = null, IReadOnlyDictionary<string, string>? matchLabels = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
+    /// <summary>Objects whose ownerReferences name the owner uid, ordered by namespace then name.</summary>
+    IReadOnlyList<T> ListOwnedBy<T>(string ownerUid)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+}

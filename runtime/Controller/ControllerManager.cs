@@ -1,0 +1,142 @@
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Informers;
+using Kuroku.Runtime.Queue;
+using k8s;
+using k8s.Models;
+
+namespace Kuroku.Runtime.Controller;
+
+public sealed record ControllerManagerOptions
+{
+    public string Name { get; init; } = "webapp";
+
+    /// <summary>Watch this namespace only; null watches the whole cluster.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Every primary object is enqueued this often, changed or not; zero or less turns it off.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    public ControllerOptions Controller { get; init; } = new();
+
+    public InformerOptions Informers { get; init; } = new();
+}
+
+/// <summary>
+/// Runs one controller for a leadership term: builds the informers of the primary type and its
+/// watched types, waits until every cache has synced, then runs the workers and the periodic
+/// resync; on stop, drains the workers first and stops the informers last.
+/// </summary>
+public sealed class ControllerManager<TPrimary> : IControllerRunner
+    where TPrimary : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly Func<Type, object> sourceFactory;
+    private readonly IReconciler reconciler;
+    private readonly CacheReader reader;
+    private readonly ControllerManagerOptions options;
+    private readonly IReadOnlyList<WatchRegistration> watches;
+    private readonly TimeProvider time;
+    private readonly ILoggerFactory loggers;
+    private readonly IWorkQueueMetrics? queueMetrics;
+    private readonly IControllerMetrics? controllerMetrics;
+    private volatile bool running;
+
+    /// <param name="sourceFactory">Makes an <c>IListWatchSource&lt;T&gt;</c> for an entity type.</param>
+    /// <param name="reconciler">Reconciles keys of the primary type.</param>
+    /// <param name="reader">The read port the reconciler uses; re-attached to fresh stores every run.</param>
+    /// <param name="options">Names, namespace, resync and worker settings.</param>
+    /// <param name="owned">Watched types besides the primary one (usually <see cref="Watches.Owns{T, TOwner}"/>).</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="loggers">Loggers.</param>
+    /// <param name="queueMetrics">Work queue hooks.</param>
+    /// <param name="controllerMetrics">Reconcile hooks.</param>
+    public ControllerManager(
+        Func<Type, object> sourceFactory,
+        IReconciler reconciler,
+        CacheReader reader,
+        ControllerManagerOptions options,
+        IEnumerable<WatchRegistration> owned,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        IWorkQueueMetrics? queueMetrics = null,
+        IControllerMetrics? controllerMetrics = null)
+    {
+        this.sourceFactory = sourceFactory ?? throw new ArgumentNullException(nameof(sourceFactory));
+        this.reconciler = reconciler ?? throw new ArgumentNullException(nameof(reconciler));
+        this.reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
+        this.queueMetrics = queueMetrics;
+        this.controllerMetrics = controllerMetrics;
+        watches = [Watches.For<TPrimary>(), .. (owned ?? []).Where(w => w.EntityType != typeof(TPrimary))];
+    }
+
+    /// <summary>True while the workers run (after the caches synced); for readiness and metrics.</summary>
+    public bool IsRunning => running;
+
+    /// <summary>The work queue of the current term (null between terms); exposed for metrics.</summary>
+    public WorkQueue? Queue { get; private set; }
+
+    /// <summary>Runs until cancelled. Call again for a new term; each run builds fresh caches.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var logger = loggers.CreateLogger("Kuroku.Runtime.Controller." + options.Name);
+        using var queue = new WorkQueue(options.Name, time, RateLimiters.DefaultController(time), queueMetrics);
+        Queue = queue;
+        reader.Reset();
+        var informers = watches.Select(w => w.Build(sourceFactory, queue, reader, time, loggers.CreateLogger("Kuroku.Runtime.Informers." + w.EntityType.Name), options.Informers)).ToList();
+
+        using var informersCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var informerTasks = informers.Select(i => Task.Run(() => i.RunAsync(informersCts.Token), CancellationToken.None)).ToList();
+        try
+        {
+            logger.LogInformation("Controller {Controller} waiting for {Count} caches to sync", options.Name, informers.Count);
+            foreach (var informer in informers)
+            {
+                if (!await informer.WaitForSyncAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            logger.LogInformation("Caches synced; controller {Controller} starts {Workers} workers", options.Name, options.Controller.Workers);
+            var controller = new ReconcileController(options.Name, queue, reconciler, options.Controller, time, logger, controllerMetrics);
+            var resync = ResyncAsync(queue, stoppingToken);
+            running = true;
+            await controller.RunAsync(stoppingToken).ConfigureAwait(false);
+            await resync.ConfigureAwait(false);
+        }
+        finally
+        {
+            running = false;
+            await informersCts.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(informerTasks).ConfigureAwait(false);
+            Queue = null;
+            logger.LogInformation("Controller {Controller} stopped", options.Name);
+        }
+    }
+
+    // Enqueues every cached primary object each resync period.
+    private async Task ResyncAsync(WorkQueue queue, CancellationToken stoppingToken)
+    {
+        if (options.ResyncPeriod <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.ResyncPeriod, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var obj in reader.List<TPrimary>(options.Namespace))
+                {
+                    queue.Add(ObjectKey.Of(obj).ToString());
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
