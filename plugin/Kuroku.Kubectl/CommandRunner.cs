@@ -5,6 +5,7 @@ using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Kube;
 using Kuroku.Kubectl.Output;
+using Kuroku.Runtime.Abstractions;
 using k8s;
 using k8s.Models;
 
@@ -93,17 +94,17 @@ public sealed class CommandRunner(IKurokuCluster cluster, TextWriter stdout, Tim
             {
                 await cluster.PatchWebAppAsync(ns, name, change.Patch, cancellationToken);
             }
-            catch (ApiException e) when (e.IsConflict && attempt < MaxAttempts)
+            catch (KubernetesApiException e) when ((e.IsConflict || e.IsFailedPatchTest) && attempt < MaxAttempts)
             {
                 continue;
             }
-            catch (ApiException e) when (e.IsConflict)
+            catch (KubernetesApiException e) when (e.IsConflict || e.IsFailedPatchTest)
             {
                 await stdout.WriteLineAsync("failed");
                 throw new CommandException(
-                    $"{name} changed {MaxAttempts} times while this command tried to write it; try again ({e.Message})");
+                    $"{name} changed {MaxAttempts} times while this command tried to write it; try again ({e.ServerMessage})");
             }
-            catch (ApiException e) when (e.StatusCode == 404)
+            catch (KubernetesApiException e) when (e.IsNotFound)
             {
                 await stdout.WriteLineAsync("failed");
                 throw NotFound(ns, name);

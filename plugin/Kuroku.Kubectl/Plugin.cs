@@ -1,5 +1,6 @@
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Kube;
+using Kuroku.Runtime.Abstractions;
 
 namespace Kuroku.Kubectl;
 
@@ -57,9 +58,9 @@ public static class Plugin
             await stderr.WriteLineAsync("error: " + e.Message);
             return Failed;
         }
-        catch (ApiException e)
+        catch (KubernetesApiException e)
         {
-            await stderr.WriteLineAsync($"error from server ({(e.Reason.Length > 0 ? e.Reason : e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}): {e.Message}");
+            await stderr.WriteLineAsync($"error from server ({(e.StatusReason.Length > 0 ? e.StatusReason : e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}): {e.ServerMessage}");
             return Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

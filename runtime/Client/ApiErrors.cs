@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Kuroku.Runtime.Abstractions;
 using k8s;
@@ -46,25 +45,26 @@ public static class ApiErrors
     }
 
     /// <summary>An exception from a status code and a response body (a Status object when the server sent one).</summary>
-    public static KubernetesApiException FromResponse(int statusCode, string? body, string verb, string what, Exception? inner = null)
+    public static KubernetesApiException FromResponse(int statusCode, string? body, string verb, string what, Exception? inner = null, string? reasonPhrase = null)
     {
         var status = TryParseStatus(body);
-        return FromStatus(statusCode, status, verb, what, inner, body);
+        return FromStatus(statusCode, status, verb, what, inner, body, reasonPhrase);
     }
 
-    public static KubernetesApiException FromStatus(int statusCode, V1Status? status, string verb, string what, Exception? inner = null, string? body = null)
+    public static KubernetesApiException FromStatus(int statusCode, V1Status? status, string verb, string what, Exception? inner = null, string? body = null, string? reasonPhrase = null)
     {
         var code = status?.Code is { } c && c != 0 ? c : statusCode;
         var reason = Classify(code, status?.Reason);
-        var detail = status?.Message ?? Truncate(body) ?? $"HTTP {code}";
-        return new KubernetesApiException(reason, (HttpStatusCode)code, $"{verb} {what}: {reason} ({code}): {detail}", inner);
+        var detail = !string.IsNullOrEmpty(status?.Message) ? status.Message
+            : Truncate(body) ?? $"the server answered {code}{(string.IsNullOrEmpty(reasonPhrase) ? "" : " " + reasonPhrase)}";
+        return new KubernetesApiException(reason, code, $"{verb} {what}: {reason} ({code}): {detail}", detail, status?.Reason, inner);
     }
 
     /// <summary>Maps KubernetesClient's exception for a failed call.</summary>
     public static KubernetesApiException FromHttpOperation(HttpOperationException exception, string verb, string what)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return FromResponse((int)(exception.Response?.StatusCode ?? 0), exception.Response?.Content, verb, what, exception);
+        return FromResponse((int)(exception.Response?.StatusCode ?? 0), exception.Response?.Content, verb, what, exception, exception.Response?.ReasonPhrase);
     }
 
     public static V1Status? TryParseStatus(string? body)
@@ -86,5 +86,5 @@ public static class ApiErrors
     }
 
     private static string? Truncate(string? body) =>
-        string.IsNullOrWhiteSpace(body) ? null : body.Length <= 200 ? body : body[..200];
+        string.IsNullOrWhiteSpace(body) ? null : body.Trim() is var trimmed && trimmed.Length <= 200 ? trimmed : trimmed[..200];
 }

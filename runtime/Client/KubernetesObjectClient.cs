@@ -152,7 +152,7 @@ public sealed class KubernetesObjectClient : IObjectWriter
         }
         catch (HttpRequestException e)
         {
-            throw new KubernetesApiException(ApiErrorReason.Unknown, 0, $"{verb} {what}: the API server could not be reached: {e.Message}", e);
+            throw new KubernetesApiException(ApiErrorReason.Unknown, 0, $"{verb} {what}: the API server could not be reached: {e.Message}", innerException: e);
         }
         finally
         {

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Kuroku.Api.Releases;
 using Kuroku.Kubectl.Cli;
-using Kuroku.Kubectl.Kube;
 using Kuroku.Kubectl.UnitTests.TestSupport;
+using Kuroku.Runtime.Client;
 using k8s;
 using k8s.Models;
 
@@ -41,7 +41,7 @@ public sealed class CommandRunnerTests
                 var app = cluster.Apps[("shop", "shop")];
                 app.Spec.Env!.Add(new V1EnvVar { Name = "BAR", Value = "theirs" });
                 app.Metadata.ResourceVersion = "42";
-                throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request");
+                throw ApiErrors.FromResponse(422, """{"kind":"Status","status":"Failure","message":"the server rejected our request due to an error in our request","reason":"Invalid","code":422}""", "patch", "WebApp shop/shop");
             }
         };
 
@@ -57,7 +57,7 @@ public sealed class CommandRunnerTests
     [Fact]
     public async Task Gives_up_after_repeated_conflicts_with_a_non_zero_exit()
     {
-        cluster.BeforePatch = _ => throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on webapps.kuroku.dev \"shop\": the object has been modified");
+        cluster.BeforePatch = _ => throw ApiErrors.FromResponse(409, """{"kind":"Status","status":"Failure","message":"Operation cannot be fulfilled on webapps.kuroku.dev \"shop\": the object has been modified","reason":"Conflict","code":409}""", "patch", "WebApp shop/shop");
 
         var code = await Run("config:unset", "shop", "DEBUG");
 
@@ -70,7 +70,7 @@ public sealed class CommandRunnerTests
     [Fact]
     public async Task Other_api_errors_show_the_servers_message_and_are_not_retried()
     {
-        cluster.BeforePatch = _ => throw new ApiException(422, "Invalid", "WebApp.kuroku.dev \"shop\" is invalid: spec.processes.worker.replicas: Invalid value: 100000");
+        cluster.BeforePatch = _ => throw ApiErrors.FromResponse(422, """{"kind":"Status","status":"Failure","message":"WebApp.kuroku.dev \"shop\" is invalid: spec.processes.worker.replicas: Invalid value: 100000","reason":"Invalid","code":422}""", "patch", "WebApp shop/shop");
 
         var code = await Run("scale", "shop", "worker=100000");
 

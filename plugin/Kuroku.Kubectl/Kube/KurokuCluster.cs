@@ -1,5 +1,6 @@
-using System.Net;
 using Kuroku.Api.V1Alpha1;
+using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Kubectl.Changes;
 using k8s;
 using k8s.Autorest;
@@ -62,11 +63,11 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
                 WebAppApi.Group, WebAppApi.Version, ns, WebAppApi.Plural, name, cancellationToken: cancellationToken));
             return response.Body;
         }
-        catch (ApiException e) when (e.StatusCode == 404)
+        catch (KubernetesApiException e) when (e.IsNotFound)
         {
-            return IsObjectNotFound(e)
+            return !e.IsResourceNotServed
                 ? null
-                : throw new CommandException($"{e.Message}: the API server at {Server} does not serve {WebAppApi.Plural}.{WebAppApi.Group}/{WebAppApi.Version} (is the Kuroku CRD installed?)");
+                : throw new CommandException($"{e.ServerMessage}: the API server at {Server} does not serve {WebAppApi.Plural}.{WebAppApi.Group}/{WebAppApi.Version} (is the Kuroku CRD installed?)");
         }
     }
 
@@ -86,7 +87,7 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
                 name, ns, cancellationToken: cancellationToken));
             return response.Body;
         }
-        catch (ApiException e) when (e.StatusCode == 404 && IsObjectNotFound(e))
+        catch (KubernetesApiException e) when (e.IsNotFound && !e.IsResourceNotServed)
         {
             return null;
         }
@@ -101,12 +102,6 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
 
     public void Dispose() => client.Dispose();
 
-    /// <summary>
-    /// A 404 for the object itself (reason NotFound), not for the whole resource type: a cluster without
-    /// the WebApp CRD answers 404 too, and that must say so rather than "webapp not found".
-    /// </summary>
-    private static bool IsObjectNotFound(ApiException e) => !e.Message.Contains("the server could not find the requested resource", StringComparison.Ordinal);
-
     private async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
@@ -115,34 +110,11 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
         }
         catch (HttpOperationException e)
         {
-            throw ToApiException(e);
+            throw ApiErrors.FromHttpOperation(e, "request", "to " + Server);
         }
         catch (HttpRequestException e)
         {
             throw new CommandException($"cannot reach the API server at {Server}: {e.Message}");
         }
-    }
-
-    internal static ApiException ToApiException(HttpOperationException e)
-    {
-        var code = (int)(e.Response?.StatusCode ?? HttpStatusCode.InternalServerError);
-        var content = e.Response?.Content;
-        V1Status? status = null;
-        if (!string.IsNullOrWhiteSpace(content))
-        {
-            try
-            {
-                status = KubernetesJson.Deserialize<V1Status>(content);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // Not a Status: keep the raw body as the message below.
-            }
-        }
-
-        var message = !string.IsNullOrEmpty(status?.Message) ? status.Message
-            : !string.IsNullOrWhiteSpace(content) ? content.Trim()
-            : $"the server answered {code} {e.Response?.ReasonPhrase}";
-        return new ApiException(code, status?.Reason ?? "", message);
     }
 }

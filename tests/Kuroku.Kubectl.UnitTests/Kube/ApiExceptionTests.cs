@@ -1,6 +1,6 @@
 using System.Net;
 using k8s.Autorest;
-using Kuroku.Kubectl.Kube;
+using Kuroku.Runtime.Client;
 
 namespace Kuroku.Kubectl.UnitTests.Kube;
 
@@ -12,8 +12,11 @@ public sealed class ApiExceptionTests
     [InlineData(422, "testing value /metadata/resourceVersion failed: test failed", true)]
     [InlineData(422, "WebApp.kuroku.dev \"shop\" is invalid: spec.env[0].name: Invalid value", false)]
     [InlineData(404, "webapps.kuroku.dev \"shop\" not found", false)]
-    public void Conflicts_are_409_or_a_failed_resource_version_test(int code, string message, bool conflict) =>
-        new ApiException(code, "", message).IsConflict.Should().Be(conflict);
+    public void Conflicts_are_409_or_a_failed_resource_version_test(int code, string message, bool conflict)
+    {
+        var e = ApiErrors.FromResponse(code, message, "patch", "WebApp shop/shop");
+        (e.IsConflict || e.IsFailedPatchTest).Should().Be(conflict);
+    }
 
     [Theory]
     [InlineData(HttpStatusCode.Forbidden, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"webapps.kuroku.dev \"shop\" is forbidden: User \"dev\" cannot patch","reason":"Forbidden","code":403}""", "Forbidden", "webapps.kuroku.dev \"shop\" is forbidden: User \"dev\" cannot patch")]
@@ -27,10 +30,10 @@ public sealed class ApiExceptionTests
             Response = new HttpResponseMessageWrapper(response, body),
         };
 
-        var api = KurokuCluster.ToApiException(e);
+        var api = ApiErrors.FromHttpOperation(e, "patch", "WebApp shop/shop");
 
         api.StatusCode.Should().Be((int)status);
-        api.Reason.Should().Be(reason);
-        api.Message.Should().Be(message);
+        api.StatusReason.Should().Be(reason);
+        api.ServerMessage.Should().Be(message);
     }
 }

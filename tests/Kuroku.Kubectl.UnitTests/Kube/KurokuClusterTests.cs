@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.Kube;
+using Kuroku.Runtime.Abstractions;
 
 namespace Kuroku.Kubectl.UnitTests.Kube;
 
@@ -111,9 +112,9 @@ public sealed class KurokuClusterTests : IDisposable
         var patch = () => cluster.PatchWebAppAsync("prod", "shop", new WebAppPatch(PatchKind.Merge, "{}"), CancellationToken.None);
 
         revisions.Should().ContainSingle().Which.Revision.Should().Be(2);
-        var conflict = (await patch.Should().ThrowAsync<ApiException>()).Which;
+        var conflict = (await patch.Should().ThrowAsync<KubernetesApiException>()).Which;
         conflict.IsConflict.Should().BeTrue();
-        conflict.Message.Should().Be("the object has been modified");
+        conflict.ServerMessage.Should().Be("the object has been modified");
     }
 
     private async Task ServeAsync()

@@ -15,7 +15,7 @@ public sealed class ReconcileOutcomeTests
         { "requeue after zero", ReconcileResult.After(TimeSpan.Zero), null, false, QueueActionKind.AddRateLimited, 0 },
         { "requeue with backoff", ReconcileResult.RequeueWithBackoff(), null, false, QueueActionKind.AddRateLimited, 0 },
         { "error", null, new InvalidOperationException("boom"), false, QueueActionKind.AddRateLimited, 0 },
-        { "conflict", null, new KubernetesApiException(ApiErrorReason.Conflict, System.Net.HttpStatusCode.Conflict, "stale"), false, QueueActionKind.AddRateLimited, 0 },
+        { "conflict", null, new KubernetesApiException(ApiErrorReason.Conflict, (int)System.Net.HttpStatusCode.Conflict, "stale"), false, QueueActionKind.AddRateLimited, 0 },
         { "terminal", null, new TerminalReconcileException("bad spec"), false, QueueActionKind.ForgetTerminal, 0 },
         { "cancelled on shutdown", null, new OperationCanceledException(), true, QueueActionKind.None, 0 },
         { "cancelled while running", null, new OperationCanceledException(), false, QueueActionKind.AddRateLimited, 0 },

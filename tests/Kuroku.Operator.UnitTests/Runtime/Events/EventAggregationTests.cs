@@ -1,4 +1,3 @@
-using System.Net;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Abstractions;
@@ -108,7 +107,7 @@ public sealed class EventAggregationTests
             Calls.Add($"patch {@namespace}/{name} {KubernetesJson.Serialize(mergePatch)}");
             if (PatchFails)
             {
-                throw new KubernetesApiException(ApiErrorReason.NotFound, HttpStatusCode.NotFound, "gone");
+                throw new KubernetesApiException(ApiErrorReason.NotFound, (int)System.Net.HttpStatusCode.NotFound, "gone");
             }
 
             return Task.FromResult<T>(null!);

@@ -108,7 +108,7 @@ public sealed class InformerListWatchTests : IAsyncDisposable
         await source.Lists.Reader.ReadAsync();
         var watch = await source.Watches.Reader.ReadAsync();
 
-        watch.End(new Kuroku.Runtime.Abstractions.KubernetesApiException(Kuroku.Runtime.Abstractions.ApiErrorReason.Gone, System.Net.HttpStatusCode.Gone, "gone"));
+        watch.End(new Kuroku.Runtime.Abstractions.KubernetesApiException(Kuroku.Runtime.Abstractions.ApiErrorReason.Gone, (int)System.Net.HttpStatusCode.Gone, "gone"));
 
         (await source.Lists.Reader.ReadAsync()).ResourceVersion.Should().Be("10");
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Client;
@@ -129,7 +128,7 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
 
         var create = () => writer.CreateAsync(new WebApp { Metadata = new V1ObjectMeta { Name = "shop", NamespaceProperty = "shop" } }, CancellationToken.None);
 
-        (await create.Should().ThrowAsync<KubernetesApiException>()).Which.Should().Match<KubernetesApiException>(e => e.IsAlreadyExists && e.StatusCode == HttpStatusCode.Conflict);
+        (await create.Should().ThrowAsync<KubernetesApiException>()).Which.Should().Match<KubernetesApiException>(e => e.IsAlreadyExists && e.StatusCode == 409);
         (await writer.GetAsync<WebApp>("shop", "nope", CancellationToken.None)).Should().BeNull();
     }
 
