@@ -4,12 +4,12 @@ using FluentValidation;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Api.Validation;
 using Kuroku.Operator.Configuration;
-using Kuroku.Operator.Hosting.Adapters;
 using Kuroku.Operator.Reconciliation;
 using Kuroku.Operator.Reconciliation.Releases;
 using Kuroku.Operator.Telemetry;
 using Kuroku.Operator.Webhooks;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Hosting;
 using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
@@ -59,24 +59,28 @@ public static class OperatorHost
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new Kubernetes(ClientConfiguration(options)));
-        services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
-        services.AddSingleton<IValidator<WebApp>, WebAppValidator>();
-
         var metrics = new RuntimeMetrics();
         services.AddSingleton<IApiMetrics>(metrics);
         services.AddSingleton<IWorkQueueMetrics>(metrics);
         services.AddSingleton<IControllerMetrics>(metrics);
+        services.AddSingleton<IInformerMetrics>(metrics);
+        services.AddControllerRuntime(
+            _ => new Kubernetes(ClientConfiguration(options)),
+            new LeaderElectionOptions { Enabled = options.LeaderElection, Namespace = options.LeaderElectionNamespace, Identity = options.Identity });
+        services.AddController<WebApp>(
+            new ControllerManagerOptions
+            {
+                Name = "webapp",
+                Namespace = options.Namespace,
+                ResyncPeriod = options.ResyncPeriod,
+                Controller = new ControllerOptions { Workers = options.Workers },
+            },
+            Watches(),
+            sp => WebAppReconciler.Create(
+                sp.GetRequiredService<IObjectReader>(), sp.GetRequiredService<IObjectWriter>(), sp.GetRequiredService<IEventRecorder>(),
+                options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
 
-        services.AddSingleton<ReconcilerPorts>();
-        services.AddSingleton<IClusterReader>(sp => sp.GetRequiredService<ReconcilerPorts>());
-        services.AddSingleton<IClusterWriter>(sp => sp.GetRequiredService<ReconcilerPorts>());
-        services.AddSingleton<Reconciliation.IEventRecorder>(sp => sp.GetRequiredService<ReconcilerPorts>());
-        services.AddSingleton<WebAppReconciler>();
-        services.AddSingleton<IReconciler, WebAppController>();
-        CacheReader? cache = null;
-        services.AddKurokuRuntime(options, Watches(() => cache!));
-
+        services.AddSingleton<IValidator<WebApp>, WebAppValidator>();
         services.AddSingleton<WebhookCertificate>();
         services.AddSingleton<AdmissionHandler>();
         if (options.Webhooks)
@@ -105,7 +109,6 @@ public static class OperatorHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
-        cache = app.Services.GetRequiredService<CacheReader>();
         KurokuTelemetry.Observe(() => metrics.Depth, () => app.Services.GetRequiredService<ILeaderStatus>().IsLeader);
 
         // Each endpoint answers on its own port only: webhooks over HTTPS, the rest over plain HTTP.
@@ -165,27 +168,27 @@ public static class OperatorHost
     }
 
     /// <summary>
-    /// What the WebApp controller watches: its children (a change enqueues the owner), and the Secrets
-    /// and ConfigMaps that config vars refer to (a change enqueues every WebApp that reads them, so a
-    /// new release follows a change of their data).
+    /// What the WebApp controller watches besides WebApps: every kind it owns (a change enqueues the
+    /// owner), and the Secrets and ConfigMaps that config vars refer to (a change enqueues every WebApp
+    /// that reads them, so a new release follows a change of their data).
     /// </summary>
-    private static List<WatchRegistration> Watches(Func<CacheReader> cache)
+    private static List<WatchRegistration> Watches()
     {
-        IEnumerable<ObjectKey> Referencing(string kind, V1ObjectMeta meta) =>
-            cache().List<WebApp>(meta.NamespaceProperty)
+        static IEnumerable<ObjectKey> Referencing(IObjectReader cache, string kind, V1ObjectMeta meta) =>
+            cache.List<WebApp>(meta.NamespaceProperty)
                 .Where(app => ConfigReferences.Collect(app).Any(r => r.Kind == kind && r.Name == meta.Name))
                 .Select(ObjectKey.Of);
 
         var owner = ResourceType.Of<WebApp>();
         return
         [
-            .. RuntimeServiceCollectionExtensions.DefaultOwnedTypes.Where(w => w.EntityType != typeof(V1ConfigMap)),
+            .. OwnedKinds.All.Where(k => k.Type != typeof(V1ConfigMap)).Select(k => k.Watch()),
 
             // One informer per type: ConfigMaps map to their owner (the router's) and to their readers.
-            Runtime.Controller.Watches.Map<V1ConfigMap>(map =>
+            Runtime.Controller.Watches.Map<V1ConfigMap>((map, cache) =>
                 (OwnerKeys.ControllerOwner(map.Metadata, owner.Group, owner.Kind) is { } key ? [key] : Array.Empty<ObjectKey>())
-                    .Concat(Referencing("ConfigMap", map.Metadata))),
-            Runtime.Controller.Watches.Map<V1Secret>(secret => Referencing("Secret", secret.Metadata)),
+                    .Concat(Referencing(cache, "ConfigMap", map.Metadata))),
+            Runtime.Controller.Watches.Map<V1Secret>((secret, cache) => Referencing(cache, "Secret", secret.Metadata)),
         ];
     }
 

@@ -17,31 +17,35 @@ public abstract class WatchRegistration
     public abstract IInformer Build(Func<Type, object> sourceFactory, WorkQueue queue, CacheReader reader, TimeProvider time, ILogger logger, InformerOptions options);
 }
 
-/// <summary>A watched type whose changes enqueue the keys <see cref="Map"/> returns.</summary>
-public sealed class WatchRegistration<T>(Func<T, IEnumerable<ObjectKey>> map) : WatchRegistration
+/// <summary>
+/// A watched type whose changes enqueue the keys <see cref="Map"/> returns; the map may read the
+/// caches (for example to find the primary objects that refer to a changed one).
+/// </summary>
+public sealed class WatchRegistration<T>(Func<T, IObjectReader, IEnumerable<ObjectKey>> map) : WatchRegistration
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public override Type EntityType => typeof(T);
 
-    public Func<T, IEnumerable<ObjectKey>> Map { get; } = map ?? throw new ArgumentNullException(nameof(map));
+    public Func<T, IObjectReader, IEnumerable<ObjectKey>> Map { get; } = map ?? throw new ArgumentNullException(nameof(map));
 
     public override IInformer Build(Func<Type, object> sourceFactory, WorkQueue queue, CacheReader reader, TimeProvider time, ILogger logger, InformerOptions options)
     {
         ArgumentNullException.ThrowIfNull(sourceFactory);
         ArgumentNullException.ThrowIfNull(reader);
         var informer = new Informer<T>((IListWatchSource<T>)sourceFactory(typeof(T)), time, logger, options);
-        informer.AddHandler(EnqueueHandler(queue));
+        informer.AddHandler(EnqueueHandler(queue, reader));
         reader.Attach(informer.Store);
         return informer;
     }
 
     /// <summary>Handlers that enqueue the mapped keys of every added, updated (old and new) and deleted object.</summary>
-    public ResourceEventHandler<T> EnqueueHandler(WorkQueue queue)
+    public ResourceEventHandler<T> EnqueueHandler(WorkQueue queue, IObjectReader reader)
     {
         ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(reader);
         void Enqueue(T obj)
         {
-            foreach (var key in Map(obj))
+            foreach (var key in Map(obj, reader))
             {
                 queue.Add(key.ToString());
             }
@@ -66,7 +70,7 @@ public static class Watches
     /// <summary>The primary type: a change enqueues the object's own key.</summary>
     public static WatchRegistration<T> For<T>()
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        new(obj => [ObjectKey.Of(obj)]);
+        new((obj, _) => [ObjectKey.Of(obj)]);
 
     /// <summary>A child type: a change enqueues the key of its controller owner of type <typeparamref name="TOwner"/>.</summary>
     public static WatchRegistration<T> Owns<T, TOwner>()
@@ -74,11 +78,11 @@ public static class Watches
         where TOwner : class, IKubernetesObject<V1ObjectMeta>
     {
         var owner = Client.ResourceType.Of<TOwner>();
-        return new(obj => OwnerKeys.ControllerOwner(obj.Metadata, owner.Group, owner.Kind) is { } key ? [key] : []);
+        return new((obj, _) => OwnerKeys.ControllerOwner(obj.Metadata, owner.Group, owner.Kind) is { } key ? [key] : []);
     }
 
-    /// <summary>Any other type, mapped to keys by a function of the object.</summary>
-    public static WatchRegistration<T> Map<T>(Func<T, IEnumerable<ObjectKey>> map)
+    /// <summary>Any other type, mapped to keys by a function of the object and the caches.</summary>
+    public static WatchRegistration<T> Map<T>(Func<T, IObjectReader, IEnumerable<ObjectKey>> map)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         new(map);
 }

@@ -117,6 +117,14 @@ public sealed class KubernetesListWatch<T> : IListWatchSource<T>
     private string Describe() => @namespace is null ? $"{type.Resource} in all namespaces" : $"{type.Resource} in {@namespace}";
 }
 
+/// <summary>Makes list-watch sources for types known only at run time.</summary>
+public static class KubernetesListWatch
+{
+    /// <summary>A <see cref="KubernetesListWatch{T}"/> for <paramref name="entityType"/>.</summary>
+    public static object For(Type entityType, Kubernetes kubernetes, string? @namespace, IApiMetrics metrics) =>
+        Activator.CreateInstance(typeof(KubernetesListWatch<>).MakeGenericType(entityType), kubernetes, @namespace, metrics)!;
+}
+
 /// <summary>A list of any entity type, as the API server returns it.</summary>
 public sealed class EntityList<T>
 {

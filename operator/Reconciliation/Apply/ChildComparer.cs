@@ -6,7 +6,7 @@ namespace Kuroku.Operator.Reconciliation.Apply;
 
 /// <summary>
 /// Pure comparison and merge of a desired child with its live copy, limited to the fields Kuroku
-/// owns (<see cref="FieldOwnership"/>). This is what makes create-or-update write nothing when
+/// owns (<see cref="OwnedKind.Fields"/>). This is what makes create-or-update write nothing when
 /// nothing changed, and never fight the server's defaults or another owner's fields.
 /// </summary>
 public static class ChildComparer
@@ -81,7 +81,7 @@ public static class ChildComparer
             meta["ownerReferences"] = kept;
         }
 
-        foreach (var field in FieldOwnership.For(desired.Kind))
+        foreach (var field in OwnedKinds.Of(desired.Kind).Fields)
         {
             var want = Get(d, field.Path);
             if (want is null)
@@ -124,7 +124,7 @@ public static class ChildComparer
             }
         }
 
-        foreach (var field in FieldOwnership.For(kind))
+        foreach (var field in OwnedKinds.Of(kind).Fields)
         {
             var want = Get(desired, field.Path);
             var have = Get(live, field.Path);

@@ -1,16 +1,20 @@
 using System.Globalization;
-using Kuroku.Api.V1Alpha1;
-using Kuroku.Operator.Reconciliation;
 using k8s;
 using k8s.Models;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Reconciliation;
+using Kuroku.Runtime.Abstractions;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation;
 
 /// <summary>
-/// An in-memory cluster for reconciler unit tests: reads and writes share one store (a cache that is
-/// never stale), objects are stored as JSON copies so nobody mutates them in place, writes are counted.
+/// An in-memory cluster for reconciler unit tests, behind the runtime's own ports: reads and writes share
+/// one store (a cache that is never stale), objects are stored as JSON copies so nobody mutates them in
+/// place, writes are counted, events are collected.
 /// </summary>
-internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecorder
+internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
 {
     private readonly Dictionary<(Type, string, string), string> _store = [];
     private readonly Dictionary<Type, Func<string, IKubernetesObject<V1ObjectMeta>>> _loaders = [];
@@ -20,10 +24,14 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
     public List<(EventType Type, string Reason, string Message)> Events { get; } = [];
 
     /// <summary>When set, every create fails with it (an API server answering 500, say).</summary>
-    public ApiException? FailCreates { get; set; }
+    public KubernetesApiException? FailCreates { get; set; }
 
     /// <summary>Fail the next update of that name with 409, as if someone wrote in between.</summary>
     public HashSet<string> ConflictOnNextUpdate { get; } = [];
+
+    /// <summary>A reconciler over this cluster, built the one way the host builds it.</summary>
+    public WebAppReconciler Reconciler(OperatorOptions? options = null, TimeProvider? clock = null) =>
+        WebAppReconciler.Create(this, this, this, options ?? new OperatorOptions(), clock ?? TimeProvider.System, NullLoggerFactory.Instance);
 
     public T Put<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
     {
@@ -63,16 +71,21 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
 
     public WebApp? GetWebApp(string @namespace, string name) => Get<WebApp>(@namespace, name);
 
-    public T? Get<T>(string @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        _store.TryGetValue((typeof(T), @namespace, name), out var json) ? KubernetesJson.Deserialize<T>(json) : null;
+    public T? Get<T>(string? @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        _store.TryGetValue((typeof(T), @namespace ?? "", name), out var json) ? KubernetesJson.Deserialize<T>(json) : null;
 
-    public IReadOnlyList<T> ListOwned<T>(string @namespace, string ownerUid) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        _store.Where(kv => kv.Key.Item1 == typeof(T) && kv.Key.Item2 == @namespace)
+    public IReadOnlyList<T> List<T>(string? @namespace = null, IReadOnlyDictionary<string, string>? matchLabels = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        _store.Where(kv => kv.Key.Item1 == typeof(T) && (@namespace is null || kv.Key.Item2 == @namespace))
             .Select(kv => KubernetesJson.Deserialize<T>(kv.Value))
-            .Where(o => o.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == ownerUid) == true)
+            .Where(o => matchLabels is null || matchLabels.All(l => o.Metadata.Labels?.TryGetValue(l.Key, out var v) == true && v == l.Value))
+            .OrderBy(o => o.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
             .ToList();
 
-    public Task<T?> GetFreshAsync<T>(string @namespace, string name, CancellationToken cancellationToken)
+    public IReadOnlyList<T> ListOwnedBy<T>(string ownerUid) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        List<T>().Where(o => o.Metadata.OwnerReferences?.Any(r => r.Uid == ownerUid) == true).ToList();
+
+    public Task<T?> GetAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta> => Task.FromResult(Get<T>(@namespace, name));
 
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken) where T : class, IKubernetesObject<V1ObjectMeta>
@@ -84,7 +97,7 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
 
         if (Get<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name) is not null)
         {
-            throw new ApiException(ApiFailure.AlreadyExists, 409, "already exists");
+            throw new KubernetesApiException(ApiErrorReason.AlreadyExists, 409, "already exists");
         }
 
         Writes.Add($"create {obj.Kind} {obj.Metadata.Name}");
@@ -93,50 +106,70 @@ internal sealed class FakeCluster : IClusterReader, IClusterWriter, IEventRecord
         return Task.FromResult(Put(copy));
     }
 
-    public Task<T> UpdateAsync<T>(T obj, CancellationToken cancellationToken) where T : class, IKubernetesObject<V1ObjectMeta>
+    public Task<T> ReplaceAsync<T>(T obj, CancellationToken cancellationToken) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var live = Get<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name)
-            ?? throw new ApiException(ApiFailure.NotFound, 404, "not found");
+            ?? throw new KubernetesApiException(ApiErrorReason.NotFound, 404, "not found");
         if (ConflictOnNextUpdate.Remove(obj.Metadata.Name) || live.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
         {
             // Someone else wrote in between: the server's copy moves on.
             Put(live);
-            throw new ApiException(ApiFailure.Conflict, 409, "the object has been modified");
+            throw new KubernetesApiException(ApiErrorReason.Conflict, 409, "the object has been modified");
         }
 
         Writes.Add($"update {obj.Kind} {obj.Metadata.Name}");
         return Task.FromResult(Put(Copy(obj)));
     }
 
-    public Task DeleteAsync<T>(string @namespace, string name, string uid, CancellationToken cancellationToken)
+    public Task<T> PatchAsync<T>(string? @namespace, string name, object mergePatch, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        throw new NotSupportedException("the reconciler writes children with create, update and delete");
+
+    public Task<bool> DeleteAsync<T>(string? @namespace, string name, string? uid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var live = Get<T>(@namespace, name) ?? throw new ApiException(ApiFailure.NotFound, 404, "not found");
-        if (live.Metadata.Uid != uid)
+        if (Get<T>(@namespace, name) is not { } live)
         {
-            throw new ApiException(ApiFailure.Conflict, 409, "uid precondition failed");
+            return Task.FromResult(false);
+        }
+
+        if (uid is not null && live.Metadata.Uid != uid)
+        {
+            throw new KubernetesApiException(ApiErrorReason.Conflict, 409, "uid precondition failed");
         }
 
         Writes.Add($"delete {live.Kind} {name}");
-        _store.Remove((typeof(T), @namespace, name));
-        return Task.CompletedTask;
+        _store.Remove((typeof(T), @namespace ?? "", name));
+        return Task.FromResult(true);
     }
 
-    public Task<WebApp> UpdateStatusAsync(WebApp app, CancellationToken cancellationToken)
+    public Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken cancellationToken) where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        if (obj is not WebApp app)
+        {
+            throw new NotSupportedException("only WebApps have their status written");
+        }
+
         var live = Get<WebApp>(app.Metadata.NamespaceProperty, app.Metadata.Name)
-            ?? throw new ApiException(ApiFailure.NotFound, 404, "not found");
+            ?? throw new KubernetesApiException(ApiErrorReason.NotFound, 404, "not found");
         if (live.Metadata.ResourceVersion != app.Metadata.ResourceVersion)
         {
-            throw new ApiException(ApiFailure.Conflict, 409, "the object has been modified");
+            throw new KubernetesApiException(ApiErrorReason.Conflict, 409, "the object has been modified");
         }
 
         Writes.Add($"status WebApp {app.Metadata.Name}");
         live.Status = app.Status;
-        return Task.FromResult(Put(live));
+        return Task.FromResult((T)(object)Put(live));
     }
 
-    public void Record(WebApp app, EventType type, string reason, string message) => Events.Add((type, reason, message));
+    public void Record(IKubernetesObject<V1ObjectMeta> regarding, EventType type, string reason, string message) => Events.Add((type, reason, message));
 
     private static T Copy<T>(T obj) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
+}
+
+/// <summary>Reconciles by namespace and name, as the work queue hands keys over.</summary>
+internal static class ReconcilerTestExtensions
+{
+    public static Task<ReconcileResult> ReconcileAsync(this IReconciler reconciler, string ns, string name) =>
+        reconciler.ReconcileAsync(new ObjectKey(ns, name), CancellationToken.None);
 }

@@ -1,10 +1,9 @@
 using Kuroku.Api.V1Alpha1;
-using Kuroku.Api.Validation;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation;
 using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Operator.UnitTests.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
+using Kuroku.Runtime.Abstractions;
 using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Reconciliation;
@@ -14,8 +13,7 @@ public sealed class WebAppReconcilerTests
     private readonly FakeCluster _cluster = new();
     private readonly OperatorOptions _options = new();
 
-    private WebAppReconciler Reconciler() => new(_cluster, _cluster, _cluster, new WebAppValidator(), _options,
-        TimeProvider.System, NullLogger<WebAppReconciler>.Instance);
+    private WebAppReconciler Reconciler() => _cluster.Reconciler(_options);
 
     /// <summary>
     /// The example stored with what it refers to (its Secrets). With <paramref name="released"/>, its
@@ -45,7 +43,7 @@ public sealed class WebAppReconcilerTests
         _cluster.FinishJob(app.Metadata.NamespaceProperty, $"{app.Metadata.Name}-release-v{version}", succeeded);
 
     private Task<ReconcileResult> ReconcileAsync(WebApp app) =>
-        Reconciler().ReconcileAsync(app.Metadata.NamespaceProperty, app.Metadata.Name, CancellationToken.None);
+        Reconciler().ReconcileAsync(app.Metadata.NamespaceProperty, app.Metadata.Name);
 
     private WebApp Current(WebApp app) => _cluster.GetWebApp(app.Metadata.NamespaceProperty, app.Metadata.Name)!;
 

@@ -1,9 +1,6 @@
 using Kuroku.Api.V1Alpha1;
-using Kuroku.Api.Validation;
-using Kuroku.Operator.Configuration;
-using Kuroku.Operator.Reconciliation;
 using Kuroku.Operator.UnitTests.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
+using Kuroku.Runtime.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using k8s.Models;
 
@@ -16,8 +13,7 @@ public sealed class WebAppReleaseTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     private Task<ReconcileResult> ReconcileAsync() =>
-        new WebAppReconciler(_cluster, _cluster, _cluster, new WebAppValidator(), new OperatorOptions(), _clock,
-            NullLogger<WebAppReconciler>.Instance).ReconcileAsync("shop", "shop", CancellationToken.None);
+        _cluster.Reconciler(clock: _clock).ReconcileAsync("shop", "shop");
 
     private WebApp App => _cluster.GetWebApp("shop", "shop")!;
     private V1Deployment Web => _cluster.Get<V1Deployment>("shop", "shop-web")!;
@@ -199,7 +195,7 @@ public sealed class WebAppReleaseTests
             await ReconcileAsync();
         }
 
-        var versions = _cluster.ListOwned<V1ControllerRevision>("shop", App.Metadata.Uid).Select(r => (int)r.Revision!).Order().ToList();
+        var versions = _cluster.ListOwnedBy<V1ControllerRevision>(App.Metadata.Uid).Select(r => (int)r.Revision!).Order().ToList();
         versions.Should().Equal(Enumerable.Range(4, 10));
         App.Status!.Releases!.Should().HaveCount(10);
         App.Status!.Release.Should().Be(13);
@@ -214,7 +210,7 @@ public sealed class WebAppReleaseTests
 
         Condition("Ready").Reason.Should().Be("ConfigMissing");
         Condition("Ready").Message.Should().Contain("spec.env[1].valueFrom.secretKeyRef: Secret \"shop-db\" not found");
-        _cluster.ListOwned<V1ControllerRevision>("shop", App.Metadata.Uid).Should().BeEmpty();
+        _cluster.ListOwnedBy<V1ControllerRevision>(App.Metadata.Uid).Should().BeEmpty();
         _cluster.Events.Should().ContainSingle(e => e.Reason == "ConfigMissing");
     }
 }
@@ -231,11 +227,10 @@ public sealed class ReplicasUnderAutoscalingTests
         app.Spec.EnvFrom = null;
         app.Spec.Processes["web"].Replicas = 4;
         cluster.Put(app);
-        var reconciler = new WebAppReconciler(cluster, cluster, cluster, new WebAppValidator(), new OperatorOptions(),
-            TimeProvider.System, NullLogger<WebAppReconciler>.Instance);
+        var reconciler = cluster.Reconciler();
 
-        await reconciler.ReconcileAsync("shop", "shop", CancellationToken.None);
-        await reconciler.ReconcileAsync("shop", "shop", CancellationToken.None);
+        await reconciler.ReconcileAsync("shop", "shop");
+        await reconciler.ReconcileAsync("shop", "shop");
 
         cluster.Events.Should().ContainSingle(e => e.Reason == "ReplicasIgnored")
             .Which.Message.Should().StartWith("spec.processes.web.replicas (4) has no effect while spec.processes.web.autoscaling is set");
@@ -251,15 +246,14 @@ public sealed class ReleaseRecordingTests
         var cluster = new FakeCluster();
         var app = Repo.Example("minimal.yaml");
         cluster.Put(app);
-        var reconciler = new WebAppReconciler(cluster, cluster, cluster, new WebAppValidator(), new OperatorOptions(),
-            TimeProvider.System, NullLogger<WebAppReconciler>.Instance);
-        await reconciler.ReconcileAsync("default", "hello", CancellationToken.None);
+        var reconciler = cluster.Reconciler();
+        await reconciler.ReconcileAsync("default", "hello");
         cluster.Remove<V1ControllerRevision>("default", "hello-v1");       // as if the cache had not seen it yet
-        cluster.FailCreates = new ApiException(ApiFailure.AlreadyExists, 409, "controllerrevisions \"hello-v1\" already exists");
+        cluster.FailCreates = new KubernetesApiException(ApiErrorReason.AlreadyExists, 409, "controllerrevisions \"hello-v1\" already exists");
 
-        var act = () => reconciler.ReconcileAsync("default", "hello", CancellationToken.None);
+        var act = () => reconciler.ReconcileAsync("default", "hello");
 
-        (await act.Should().ThrowAsync<ApiException>()).Which.Failure.Should().Be(ApiFailure.Conflict,
+        (await act.Should().ThrowAsync<KubernetesApiException>()).Which.Reason.Should().Be(ApiErrorReason.Conflict,
             "a conflict is retried quietly from fresh state; an AlreadyExists would surface as a failed reconcile");
     }
 }

@@ -42,8 +42,8 @@ public sealed class OwnerKeyTests
     {
         var time = new ManualTimeProvider();
         using var queue = new WorkQueue("test", time, RateLimiters.DefaultController(time));
-        var owned = Watches.Owns<V1Deployment, WebApp>().EnqueueHandler(queue);
-        var primary = Watches.For<WebApp>().EnqueueHandler(queue);
+        var owned = Watches.Owns<V1Deployment, WebApp>().EnqueueHandler(queue, new CacheReader());
+        var primary = Watches.For<WebApp>().EnqueueHandler(queue, new CacheReader());
         var oldChild = new V1Deployment { Metadata = new V1ObjectMeta { Name = "shop-web", NamespaceProperty = "shop", OwnerReferences = [Ref("kuroku.dev/v1alpha1", "WebApp", "shop", true)] } };
         var newChild = new V1Deployment { Metadata = new V1ObjectMeta { Name = "shop-web", NamespaceProperty = "shop", OwnerReferences = [Ref("kuroku.dev/v1alpha1", "WebApp", "shop2", true)] } };
 

@@ -1,0 +1,127 @@
+using k8s;
+using k8s.Models;
+using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.Reconciliation.Apply;
+using Kuroku.Runtime.Controller;
+
+namespace Kuroku.Operator.Reconciliation;
+
+/// <summary>
+/// One kind of object a WebApp owns: which fields of it are Kuroku's, and whether the child applier
+/// keeps it in step with the desired state (create, update, prune) or the release manager does
+/// (ControllerRevisions). The registry (<see cref="OwnedKinds"/>) drives the watches, the apply and the prune.
+/// </summary>
+public abstract class OwnedKind
+{
+    private protected OwnedKind(string kind, Type type, IReadOnlyList<OwnedField> fields, bool applied)
+    {
+        Kind = kind;
+        Type = type;
+        Fields = fields;
+        Applied = applied;
+    }
+
+    /// <summary>The kind as objects name it (Deployment, Service...).</summary>
+    public string Kind { get; }
+
+    /// <summary>The KubernetesClient model type.</summary>
+    public Type Type { get; }
+
+    /// <summary>The fields Kuroku owns on this kind; labels and annotations are merged key by key on every kind.</summary>
+    public IReadOnlyList<OwnedField> Fields { get; }
+
+    /// <summary>True for children built by the desired state (applied and pruned); false for release records.</summary>
+    public bool Applied { get; }
+
+    /// <summary>The watch that enqueues the owning WebApp when an object of this kind changes.</summary>
+    public abstract WatchRegistration Watch();
+
+    internal abstract Task<ChildResult> ApplyAsync(ChildApplier applier, WebApp app, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken);
+
+    internal abstract Task<IReadOnlyList<ChildResult>> PruneAsync(ChildApplier applier, WebApp app, IReadOnlySet<(string Kind, string Name)> wanted, CancellationToken cancellationToken);
+}
+
+/// <inheritdoc />
+public sealed class OwnedKind<T> : OwnedKind
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    internal OwnedKind(string kind, IReadOnlyList<OwnedField> fields, bool applied = true)
+        : base(kind, typeof(T), fields, applied)
+    {
+    }
+
+    public override WatchRegistration Watch() => Watches.Owns<T, WebApp>();
+
+    internal override Task<ChildResult> ApplyAsync(ChildApplier applier, WebApp app, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken) =>
+        applier.ApplyAsync(app, (T)desired, cancellationToken);
+
+    internal override Task<IReadOnlyList<ChildResult>> PruneAsync(ChildApplier applier, WebApp app, IReadOnlySet<(string Kind, string Name)> wanted, CancellationToken cancellationToken) =>
+        applier.PruneAsync<T>(app, Kind, wanted, cancellationToken);
+}
+
+/// <summary>The kinds a WebApp owns, named once: the watches, the apply, the prune and the field ownership read this list.</summary>
+public static class OwnedKinds
+{
+    public static OwnedKind<V1Deployment> Deployment { get; } = new("Deployment",
+    [
+        new("spec.replicas", ClearWhenAbsent: false),
+        new("spec.selector"),
+        new("spec.strategy"),
+        new("spec.template"),
+        new("spec.revisionHistoryLimit", ClearWhenAbsent: false),
+        new("spec.progressDeadlineSeconds", ClearWhenAbsent: false),
+        new("spec.minReadySeconds", ClearWhenAbsent: false),
+    ]);
+
+    public static OwnedKind<V1Service> Service { get; } = new("Service",
+    [
+        new("spec.type", ClearWhenAbsent: false),
+        new("spec.selector", Comparison.Exact),
+        new("spec.ports"),
+    ]);
+
+    public static OwnedKind<V1Ingress> Ingress { get; } = new("Ingress",
+    [
+        new("spec.ingressClassName"),
+        new("spec.defaultBackend"),
+        new("spec.rules"),
+        new("spec.tls"),
+    ]);
+
+    public static OwnedKind<V1ConfigMap> ConfigMap { get; } = new("ConfigMap",
+    [
+        new("data", Comparison.Exact),
+        new("binaryData", Comparison.Exact),
+    ]);
+
+    public static OwnedKind<V2HorizontalPodAutoscaler> HorizontalPodAutoscaler { get; } = new("HorizontalPodAutoscaler",
+    [
+        new("spec.scaleTargetRef"),
+        new("spec.minReplicas"),
+        new("spec.maxReplicas"),
+        new("spec.metrics"),
+        new("spec.behavior"),
+    ]);
+
+    public static OwnedKind<V1PodDisruptionBudget> PodDisruptionBudget { get; } = new("PodDisruptionBudget",
+    [
+        new("spec.selector"),
+        new("spec.minAvailable"),
+        new("spec.maxUnavailable"),
+        new("spec.unhealthyPodEvictionPolicy"),
+    ]);
+
+    /// <summary>The release Job's spec is immutable once created: only metadata is ever updated.</summary>
+    public static OwnedKind<V1Job> Job { get; } = new("Job", []);
+
+    /// <summary>Releases: written and trimmed by the release manager, never by the child applier.</summary>
+    public static OwnedKind<V1ControllerRevision> ControllerRevision { get; } = new("ControllerRevision", [], applied: false);
+
+    public static IReadOnlyList<OwnedKind> All { get; } =
+        [ConfigMap, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Job, ControllerRevision];
+
+    /// <summary>The registered kind of that name.</summary>
+    /// <exception cref="InvalidOperationException">Kuroku owns no such kind.</exception>
+    public static OwnedKind Of(string kind) =>
+        All.FirstOrDefault(k => k.Kind == kind) ?? throw new InvalidOperationException($"a WebApp owns no {kind}; register it in {nameof(OwnedKinds)}");
+}
