@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text;
 using System.Xml.Linq;
@@ -14,11 +15,21 @@ public sealed class XmlDocumentation
 
     private XmlDocumentation(Dictionary<string, string> summaries) => _summaries = summaries;
 
-    /// <summary>Loads the documentation file that sits next to the assembly (Name.dll → Name.xml).</summary>
+    private static readonly ConcurrentDictionary<Assembly, Lazy<XmlDocumentation>> Loaded = new();
+
+    /// <summary>
+    /// The documentation file that sits next to the assembly (Name.dll → Name.xml), read once per process:
+    /// KubernetesClient.xml alone is 25 MB.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file is not there (the build must copy it to the output).</exception>
     public static XmlDocumentation For(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
+        return Loaded.GetOrAdd(assembly, a => new Lazy<XmlDocumentation>(() => Load(a))).Value;
+    }
+
+    private static XmlDocumentation Load(Assembly assembly)
+    {
         var name = assembly.GetName().Name + ".xml";
         var candidates = new[]
         {

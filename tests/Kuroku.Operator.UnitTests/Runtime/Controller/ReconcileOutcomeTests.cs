@@ -1,8 +1,8 @@
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Queue;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Controller;
 
@@ -97,7 +97,7 @@ public sealed class ReconcileOutcomeTests
     [Fact]
     public async Task Workers_reconcile_queued_keys_and_stop_on_cancel()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var queue = new WorkQueue("test", time, RateLimiters.DefaultController(time));
         var reconciler = new FakeReconciler();
         var seen = new TaskCompletionSource();
@@ -127,7 +127,7 @@ public sealed class ReconcileOutcomeTests
     [Fact]
     public async Task Shutdown_lets_an_in_flight_reconcile_finish()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var queue = new WorkQueue("test", time, RateLimiters.DefaultController(time));
         var started = new TaskCompletionSource();
         var release = new TaskCompletionSource();
@@ -156,9 +156,9 @@ public sealed class ReconcileOutcomeTests
         finished.Should().BeTrue("the reconcile was not cancelled while it finished within the bound");
     }
 
-    private static (WorkQueue Queue, ManualTimeProvider Time, ReconcileController Controller, FakeReconciler Reconciler) Setup(IControllerMetrics? metrics = null)
+    private static (WorkQueue Queue, FakeTimeProvider Time, ReconcileController Controller, FakeReconciler Reconciler) Setup(IControllerMetrics? metrics = null)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var queue = new WorkQueue("test", time, new ItemExponentialFailureRateLimiter(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1000)));
         var reconciler = new FakeReconciler();
         var controller = new ReconcileController("test", queue, reconciler, new ControllerOptions(), time, NullLogger.Instance, metrics);

@@ -1,8 +1,8 @@
 using Kuroku.Api.V1Alpha1;
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Events;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using k8s;
 using k8s.Models;
 
@@ -10,7 +10,7 @@ namespace Kuroku.Operator.UnitTests.Runtime.Events;
 
 public sealed class EventAggregationTests
 {
-    private readonly ManualTimeProvider time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private static readonly EventKey Failed = new("shop", "uid-1", "shop", EventType.Warning, "ReleaseFailed", "v3 failed");
 
     [Fact]

@@ -1,6 +1,7 @@
 using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Informers;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using k8s;
 using k8s.Models;
 
@@ -8,7 +9,7 @@ namespace Kuroku.Operator.UnitTests.Runtime.Informers;
 
 public sealed class InformerListWatchTests : IAsyncDisposable
 {
-    private readonly ManualTimeProvider time = new();
+    private readonly FakeTimeProvider time = new();
     private readonly FakeListWatchSource<V1ConfigMap> source = new();
     private readonly List<string> seen = [];
     private readonly CancellationTokenSource stop = new();

@@ -1,9 +1,9 @@
 using Kuroku.Api.V1Alpha1;
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using Kuroku.Runtime.Queue;
+using Microsoft.Extensions.Time.Testing;
 using k8s.Models;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Informers;
@@ -40,7 +40,7 @@ public sealed class OwnerKeyTests
     [Fact]
     public void A_change_to_a_child_enqueues_the_owner_and_a_change_to_a_WebApp_enqueues_itself()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var queue = new WorkQueue("test", time, RateLimiters.DefaultController(time));
         var owned = Watches.Owns<V1Deployment, WebApp>().EnqueueHandler(queue, new CacheReader());
         var primary = Watches.For<WebApp>().EnqueueHandler(queue, new CacheReader());

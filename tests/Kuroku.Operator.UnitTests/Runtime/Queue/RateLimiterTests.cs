@@ -1,5 +1,5 @@
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Queue;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Queue;
 
@@ -42,7 +42,7 @@ public sealed class RateLimiterTests
     [Fact]
     public void Token_bucket_allows_the_burst_then_paces_at_qps()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var bucket = new BucketRateLimiter(10, 100, time);
 
         var burst = Enumerable.Range(0, 100).Select(i => bucket.When($"ns/{i}")).ToList();
@@ -55,7 +55,7 @@ public sealed class RateLimiterTests
     [Fact]
     public void Token_bucket_refills_with_time_up_to_the_burst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var bucket = new BucketRateLimiter(10, 100, time);
         for (var i = 0; i < 101; i++)
         {
@@ -75,7 +75,7 @@ public sealed class RateLimiterTests
     [Fact]
     public void Default_controller_limiter_takes_the_larger_of_backoff_and_bucket()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = RateLimiters.DefaultController(time);
 
         limiter.When("ns/a").Should().Be(TimeSpan.FromMilliseconds(5));

@@ -1,11 +1,11 @@
-using Kuroku.Operator.UnitTests.Runtime.Fakes;
 using Kuroku.Runtime.Queue;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kuroku.Operator.UnitTests.Runtime.Queue;
 
 public sealed class WorkQueueSemanticsTests
 {
-    private readonly ManualTimeProvider time = new();
+    private readonly FakeTimeProvider time = new();
 
     private WorkQueue NewQueue() =>
         new("test", time, new ItemExponentialFailureRateLimiter(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1000)));
