@@ -2,7 +2,6 @@ using k8s.Models;
 using Kuroku.Api.Releases;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Apply;
-using Kuroku.Operator.Reconciliation.Status;
 using Kuroku.Operator.Telemetry;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Client;

@@ -1,7 +1,6 @@
 using System.Net;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.IntegrationTests.Tools;
-using Kuroku.Operator.Reconciliation.Status;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;

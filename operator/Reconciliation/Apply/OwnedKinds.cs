@@ -1,10 +1,9 @@
 using k8s;
 using k8s.Models;
 using Kuroku.Api.V1Alpha1;
-using Kuroku.Operator.Reconciliation.Apply;
 using Kuroku.Runtime.Controller;
 
-namespace Kuroku.Operator.Reconciliation;
+namespace Kuroku.Operator.Reconciliation.Apply;
 
 /// <summary>
 /// One kind of object a WebApp owns: which fields of it are Kuroku's, and whether the child applier

@@ -1,4 +1,4 @@
-namespace Kuroku.Operator.Reconciliation.Status;
+namespace Kuroku.Api.V1Alpha1;
 
 /// <summary>Condition types and reasons, named once (Argo CD's health.lua reads the same names).</summary>
 public static class Conditions
