@@ -59,4 +59,11 @@ public sealed record Release(
     string Phase,
     string Reason,
     string? Message,
-    DateTime CreatedAt);
+    DateTime CreatedAt)
+{
+    /// <summary>
+    /// False when the record was read from a cache that keeps only its summary (the image and the config
+    /// hash of <see cref="Snapshot"/>, not the config vars and commands).
+    /// </summary>
+    public bool Complete { get; init; } = true;
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Kuroku.Api.V1Alpha1;
 using k8s;
 using k8s.Models;
@@ -89,8 +90,8 @@ public static class ReleaseRevisions
             return null;
         }
 
-        var snapshot = KubernetesJson.Deserialize<ReleaseSnapshot>(
-            revision.Data is string s ? s : KubernetesJson.Serialize(revision.Data));
+        var json = revision.Data is string s ? s : KubernetesJson.Serialize(revision.Data);
+        var snapshot = KubernetesJson.Deserialize<ReleaseSnapshot>(json);
         var created = a.TryGetValue(CreatedAnnotation, out var c)
             && DateTime.TryParse(c, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
             ? t
@@ -101,7 +102,11 @@ public static class ReleaseRevisions
             phase,
             a.TryGetValue(ReasonAnnotation, out var reason) ? reason : "",
             a.TryGetValue(MessageAnnotation, out var message) ? message : null,
-            created);
+            created)
+        {
+            // A snapshot always records its processes; a cache that keeps the summary alone drops them.
+            Complete = JsonNode.Parse(json) is JsonObject data && data.ContainsKey("processes"),
+        };
     }
 
     /// <summary>The status summary of the history: newest first, bounded.</summary>

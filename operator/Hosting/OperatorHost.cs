@@ -168,28 +168,34 @@ public static class OperatorHost
             : Results.Text(string.Join("; ", problems), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
+    /// <summary>The index of WebApps by the Secrets and ConfigMaps their config vars read: "namespace/Kind/name".</summary>
+    public const string ConfigReferenceIndex = "config-reference";
+
     /// <summary>
-    /// What the WebApp controller watches besides WebApps: every kind it owns (a change enqueues the
-    /// owner), and the Secrets and ConfigMaps that config vars refer to (a change enqueues every WebApp
-    /// that reads them, so a new release follows a change of their data).
+    /// What the WebApp controller watches: WebApps (indexed by the config they read); every kind they own,
+    /// Kuroku's objects only (by label) and trimmed to what the reconciler reads (a change enqueues the
+    /// owner); and the metadata alone of Secrets and ConfigMaps (a change of a referenced one enqueues every
+    /// WebApp that reads it, so a new release follows a change of its data). No Secret's data is cached.
     /// </summary>
-    private static List<WatchRegistration> Watches()
+    public static IReadOnlyList<WatchRegistration> Watches()
     {
         static IEnumerable<ObjectKey> Referencing(IObjectReader cache, string kind, V1ObjectMeta meta) =>
-            cache.List<WebApp>(meta.NamespaceProperty)
-                .Where(app => ConfigReferences.Collect(app).Any(r => r.Kind == kind && r.Name == meta.Name))
-                .Select(ObjectKey.Of);
+            cache.ListByIndex<WebApp>(ConfigReferenceIndex, $"{meta.NamespaceProperty}/{kind}/{meta.Name}").Select(ObjectKey.Of);
 
-        var owner = ResourceType.Of<WebApp>();
         return
         [
-            .. OwnedKinds.All.Where(k => k.Type != typeof(V1ConfigMap)).Select(k => k.Watch()),
-
-            // One informer per type: ConfigMaps map to their owner (the router's) and to their readers.
-            Runtime.Controller.Watches.Map<V1ConfigMap>((map, cache) =>
-                (OwnerKeys.ControllerOwner(map.Metadata, owner.Group, owner.Kind) is { } key ? [key] : Array.Empty<ObjectKey>())
-                    .Concat(Referencing(cache, "ConfigMap", map.Metadata))),
-            Runtime.Controller.Watches.Map<V1Secret>((secret, cache) => Referencing(cache, "Secret", secret.Metadata)),
+            Runtime.Controller.Watches.For<WebApp>() with
+            {
+                Indexers = new Dictionary<string, IndexFunc>
+                {
+                    [ConfigReferenceIndex] = json => CacheJson.Deserialize<WebApp>(json) is { Spec: not null } app
+                        ? ConfigReferences.Collect(app).Select(r => $"{app.Metadata.NamespaceProperty}/{r.Kind}/{r.Name}")
+                        : [],
+                },
+            },
+            .. OwnedKinds.All.Select(k => k.Watch()),
+            Runtime.Controller.Watches.Map<V1ConfigMap>((map, cache) => Referencing(cache, "ConfigMap", map)) with { MetadataOnly = true },
+            Runtime.Controller.Watches.Map<V1Secret>((secret, cache) => Referencing(cache, "Secret", secret)) with { MetadataOnly = true },
         ];
     }
 

@@ -36,7 +36,7 @@ public sealed class WebAppReconciler(
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var children = new ChildApplier(cache, client, loggers.CreateLogger<ChildApplier>());
-        var releases = new ReleaseManager(cache, client, children, new ConfigLookup(cache), events, clock);
+        var releases = new ReleaseManager(cache, client, children, new ConfigLookup(cache, client), events, clock);
         return new WebAppReconciler(cache, events, new WebAppValidator(), releases, children, new StatusWriter(client, options, clock), options,
             loggers.CreateLogger<WebAppReconciler>());
     }
@@ -73,6 +73,7 @@ public sealed class WebAppReconciler(
         if (app is null || app.Metadata.DeletionTimestamp is not null)
         {
             // Gone or going: the garbage collector removes the children through their owner references.
+            releases.Forget(new ObjectKey(@namespace, name));
             return ReconcileResult.Done;
         }
 
@@ -101,17 +102,29 @@ public sealed class WebAppReconciler(
 
         // What runs is always exactly one recorded release: the builders see the live release's image,
         // config and commands, and the spec's scaling, routing and maintenance.
-        var live = release.Live;
-        IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired = live is null
-            ? []
-            : DesiredState.Build(ReleaseView.For(app, live.Snapshot), options, live.Snapshot.ConfigHash);
-        var results = new List<ChildResult>(await children.ApplyAllAsync(app, desired, cancellationToken));
-        if (live is not null)
+        IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired = release.LiveSnapshot is { } live
+            ? DesiredState.Build(ReleaseView.For(app, live), options, live.ConfigHash)
+            : [];
+        var applied = await children.ApplyAllAsync(app, desired, cancellationToken);
+        var results = new List<ChildResult>(applied.Results);
+        if (applied.Failures.Count == 0 && release.Live is not null)
         {
             results.AddRange(await PruneAsync(app, desired, release, cancellationToken));
         }
 
-        Report(app, results);
+        Report(app, release.News, results);
+        if (applied.Failures.Count > 0)
+        {
+            // What was written stays written (and was reported); the next reconcile retries the rest.
+            foreach (var failure in applied.Failures.Skip(1))
+            {
+                logger.LogWarning(failure, "Another child of {Namespace}/{Name} failed to apply", @namespace, name);
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(
+                applied.Failures.FirstOrDefault(f => f is not KubernetesApiException { IsConflict: true }) ?? applied.Failures[0]);
+        }
+
         await status.WriteAsync(app, Observe(app, desired, results, release), cancellationToken);
         return release.Recheck is { } recheck ? ReconcileResult.After(recheck) : ReconcileResult.Done;
     }
@@ -137,25 +150,20 @@ public sealed class WebAppReconciler(
         return pruned;
     }
 
-    private void Report(WebApp app, IReadOnlyList<ChildResult> results)
+    /// <summary>
+    /// One Normal event per reconcile that changed something (client-go's events are for people): what
+    /// happened to the releases and every child created, updated or deleted, named in one sentence.
+    /// </summary>
+    private void Report(WebApp app, ReleaseNews? news, IReadOnlyList<ChildResult> results)
     {
-        foreach (var result in results)
+        var changes = ReconcileSummary.Children(results);
+        if (news is null && changes is null)
         {
-            switch (result.Outcome)
-            {
-                case ApplyOutcome.Created:
-                    events.Record(app, EventType.Normal, "Created", $"Created {result.Kind} {result.Name}");
-                    break;
-                case ApplyOutcome.Updated:
-                    events.Record(app, EventType.Normal, "Updated", $"Updated {result.Kind} {result.Name} ({string.Join(", ", result.ChangedFields)})");
-                    break;
-                case ApplyOutcome.Deleted:
-                    events.Record(app, EventType.Normal, "Deleted", $"Deleted {result.Kind} {result.Name}, no longer desired");
-                    break;
-                default:
-                    break;
-            }
+            return;
         }
+
+        var message = news is null ? changes! : changes is null ? news.Message : $"{news.Message}. {changes}";
+        events.Record(app, EventType.Normal, news?.Reason ?? ReconcileSummary.AppliedReason, message);
     }
 
     /// <summary>What this pass saw, for the status: each process's Deployment, conflicts, the web selector.</summary>

@@ -6,7 +6,8 @@ namespace Kuroku.Runtime.Abstractions;
 /// <summary>
 /// The read port: objects as the informers' caches last saw them (controller-runtime's cache-backed
 /// client). Reads never go to the API server. Every returned object is a copy the caller may change.
-/// Only types the runtime watches can be read; reading another type throws InvalidOperationException.
+/// A cache keeps what its watch's transform kept, which may be less than the whole object. Only types
+/// the runtime watches can be read; reading another type throws InvalidOperationException.
 /// </summary>
 public interface IObjectReader
 {
@@ -23,5 +24,16 @@ public interface IObjectReader
 
     /// <summary>Objects whose ownerReferences name the owner uid, ordered by namespace then name.</summary>
     IReadOnlyList<T> ListOwnedBy<T>(string ownerUid)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
+    /// <summary>Objects a named index of their watch files under <paramref name="value"/>, ordered by namespace then name.</summary>
+    IReadOnlyList<T> ListByIndex<T>(string index, string value)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
+    /// <summary>
+    /// The metadata of an object of a type watched as metadata only (its name, namespace, uid,
+    /// resourceVersion, labels and owners), or null when the cache has none by that name.
+    /// </summary>
+    V1ObjectMeta? GetMetadata<T>(string? @namespace, string name)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 }

@@ -17,12 +17,14 @@ public sealed class KubernetesObjectClient : IObjectWriter
     private readonly IKubernetes kubernetes;
     private readonly IApiMetrics metrics;
     private readonly TimeProvider time;
+    private readonly IRequestThrottle throttle;
 
-    public KubernetesObjectClient(IKubernetes kubernetes, IApiMetrics? metrics = null, TimeProvider? time = null)
+    public KubernetesObjectClient(IKubernetes kubernetes, IApiMetrics? metrics = null, TimeProvider? time = null, IRequestThrottle? throttle = null)
     {
         this.kubernetes = kubernetes ?? throw new ArgumentNullException(nameof(kubernetes));
         this.metrics = metrics ?? NoopApiMetrics.Instance;
         this.time = time ?? TimeProvider.System;
+        this.throttle = throttle ?? RequestThrottle.None;
     }
 
     public async Task<T?> GetAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
@@ -137,6 +139,7 @@ public sealed class KubernetesObjectClient : IObjectWriter
 
     private async Task<TResult> CallAsync<TResult>(string verb, string resource, string what, Func<Task<HttpOperationResponse<TResult>>> call)
     {
+        await throttle.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         var started = time.GetTimestamp();
         var code = 0;
         try

@@ -29,7 +29,7 @@ public sealed record ControllerManagerOptions
 public sealed class ControllerManager<TPrimary> : IControllerRunner
     where TPrimary : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly Func<Type, object> sourceFactory;
+    private readonly Func<ListWatchTarget, IListWatchSource> sourceFactory;
     private readonly IReconciler reconciler;
     private readonly CacheReader reader;
     private readonly ControllerManagerOptions options;
@@ -40,17 +40,20 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
     private readonly IControllerMetrics? controllerMetrics;
     private volatile bool running;
 
-    /// <param name="sourceFactory">Makes an <c>IListWatchSource&lt;T&gt;</c> for an entity type.</param>
+    /// <param name="sourceFactory">Makes the list-watch source of a resource (the namespace is set from the options).</param>
     /// <param name="reconciler">Reconciles keys of the primary type.</param>
     /// <param name="reader">The read port the reconciler uses; re-attached to fresh stores every run.</param>
     /// <param name="options">Names, namespace, resync and worker settings.</param>
-    /// <param name="owned">Watched types besides the primary one (usually <see cref="Watches.Owns{T, TOwner}"/>).</param>
+    /// <param name="owned">
+    /// Watched types besides the primary one (usually <see cref="Watches.Owns{T, TOwner}"/>); a registration
+    /// of the primary type itself (for its transform or indexers) replaces the default <see cref="Watches.For{T}"/>.
+    /// </param>
     /// <param name="time">The clock.</param>
     /// <param name="loggers">Loggers.</param>
     /// <param name="queueMetrics">Work queue hooks.</param>
     /// <param name="controllerMetrics">Reconcile hooks.</param>
     public ControllerManager(
-        Func<Type, object> sourceFactory,
+        Func<ListWatchTarget, IListWatchSource> sourceFactory,
         IReconciler reconciler,
         CacheReader reader,
         ControllerManagerOptions options,
@@ -68,7 +71,9 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
         this.loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
         this.queueMetrics = queueMetrics;
         this.controllerMetrics = controllerMetrics;
-        watches = [Watches.For<TPrimary>(), .. (owned ?? []).Where(w => w.EntityType != typeof(TPrimary))];
+        var all = (owned ?? []).ToList();
+        var primary = all.FirstOrDefault(w => w.EntityType == typeof(TPrimary) && !w.MetadataOnly) ?? Watches.For<TPrimary>();
+        watches = [primary, .. all.Where(w => w != primary)];
     }
 
     /// <summary>True while the workers run (after the caches synced); for readiness and metrics.</summary>
@@ -84,7 +89,13 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
         using var queue = new WorkQueue(options.Name, time, RateLimiters.DefaultController(time), queueMetrics);
         Queue = queue;
         reader.Reset();
-        var informers = watches.Select(w => w.Build(sourceFactory, queue, reader, time, loggers.CreateLogger("Kuroku.Runtime.Informers." + w.EntityType.Name), options.Informers)).ToList();
+        var informers = watches.Select(w => w.Build(
+            target => sourceFactory(target with { Namespace = options.Namespace }),
+            queue,
+            reader,
+            time,
+            loggers.CreateLogger("Kuroku.Runtime.Informers." + w.EntityType.Name + (w.MetadataOnly ? "Metadata" : "")),
+            options.Informers)).ToList();
 
         using var informersCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var informerTasks = informers.Select(i => Task.Run(() => i.RunAsync(informersCts.Token), CancellationToken.None)).ToList();
@@ -101,7 +112,7 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
 
             logger.LogInformation("Caches synced; controller {Controller} starts {Workers} workers", options.Name, options.Controller.Workers);
             var controller = new ReconcileController(options.Name, queue, reconciler, options.Controller, time, logger, controllerMetrics);
-            var resync = ResyncAsync(queue, stoppingToken);
+            var resync = ResyncAsync(queue, informers[0].Store, stoppingToken);
             running = true;
             await controller.RunAsync(stoppingToken).ConfigureAwait(false);
             await resync.ConfigureAwait(false);
@@ -117,7 +128,7 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
     }
 
     // Enqueues every cached primary object each resync period.
-    private async Task ResyncAsync(WorkQueue queue, CancellationToken stoppingToken)
+    private async Task ResyncAsync(WorkQueue queue, ObjectStore primaries, CancellationToken stoppingToken)
     {
         if (options.ResyncPeriod <= TimeSpan.Zero)
         {
@@ -129,9 +140,9 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                foreach (var obj in reader.List<TPrimary>(options.Namespace))
+                foreach (var entry in primaries.List())
                 {
-                    queue.Add(ObjectKey.Of(obj).ToString());
+                    queue.Add(entry.Key);
                 }
             }
         }

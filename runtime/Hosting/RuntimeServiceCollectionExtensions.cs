@@ -22,7 +22,12 @@ public static class RuntimeServiceCollectionExtensions
     /// controllers. Metric hooks default to no-ops unless registered before. Register one controller
     /// with <see cref="AddController{TPrimary}"/>.
     /// </summary>
-    public static IServiceCollection AddControllerRuntime(this IServiceCollection services, Func<IServiceProvider, Kubernetes> client, LeaderElectionOptions leaderElection)
+    /// <param name="services">The container.</param>
+    /// <param name="client">Makes the Kubernetes client.</param>
+    /// <param name="leaderElection">Leader election settings.</param>
+    /// <param name="throttle">Client-side limit of requests per second to the API server (every request: lists, watches, reads, writes); none when null.</param>
+    public static IServiceCollection AddControllerRuntime(
+        this IServiceCollection services, Func<IServiceProvider, Kubernetes> client, LeaderElectionOptions leaderElection, IRequestThrottle? throttle = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(client);
@@ -34,8 +39,9 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<IWorkQueueMetrics>(NoopWorkQueueMetrics.Instance);
         services.TryAddSingleton<IControllerMetrics>(NoopControllerMetrics.Instance);
         services.TryAddSingleton<IInformerMetrics>(NoopInformerMetrics.Instance);
+        services.TryAddSingleton(throttle ?? RequestThrottle.None);
 
-        services.TryAddSingleton<IObjectWriter>(sp => new KubernetesObjectClient(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IApiMetrics>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IObjectWriter>(sp => new KubernetesObjectClient(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IApiMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IRequestThrottle>()));
         services.TryAddSingleton<CacheReader>();
         services.TryAddSingleton<IObjectReader>(sp => sp.GetRequiredService<CacheReader>());
 
@@ -66,8 +72,9 @@ public static class RuntimeServiceCollectionExtensions
         {
             var kubernetes = sp.GetRequiredService<Kubernetes>();
             var apiMetrics = sp.GetRequiredService<IApiMetrics>();
+            var throttle = sp.GetRequiredService<IRequestThrottle>();
             return new ControllerManager<TPrimary>(
-                type => KubernetesListWatch.For(type, kubernetes, options.Namespace, apiMetrics),
+                target => new KubernetesListWatch(kubernetes, target, apiMetrics, throttle),
                 reconciler(sp),
                 sp.GetRequiredService<CacheReader>(),
                 options with { Informers = options.Informers with { Metrics = sp.GetRequiredService<IInformerMetrics>() } },

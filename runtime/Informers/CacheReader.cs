@@ -1,47 +1,51 @@
-using Kuroku.Runtime.Abstractions;
 using k8s;
 using k8s.Models;
+using Kuroku.Runtime.Abstractions;
 
 namespace Kuroku.Runtime.Informers;
 
 /// <summary>
-/// <see cref="IObjectReader"/> over the stores of the running informers. Hands out deep copies so a
-/// reconciler can edit what it read without touching the cache.
+/// <see cref="IObjectReader"/> over the stores of the running informers. A store holds JSON, so every
+/// read deserializes a fresh copy: a reconciler can edit what it read without touching the cache.
 /// </summary>
 public sealed class CacheReader : IObjectReader
 {
-    private volatile Dictionary<Type, object> stores = new Dictionary<Type, object>();
+    private volatile Dictionary<(Type Type, bool MetadataOnly), ObjectStore> stores = [];
 
     /// <summary>Forgets every store (before a new leadership term attaches its own).</summary>
-    public void Reset() => stores = new Dictionary<Type, object>();
+    public void Reset() => stores = [];
 
-    /// <summary>Serves reads of <typeparamref name="T"/> from this store.</summary>
-    public void Attach<T>(ObjectStore<T> store)
-        where T : class, IKubernetesObject<V1ObjectMeta>
+    /// <summary>Serves reads of <paramref name="type"/> (or of its metadata alone) from this store.</summary>
+    public void Attach(Type type, bool metadataOnly, ObjectStore store)
     {
-        var next = new Dictionary<Type, object>(stores) { [typeof(T)] = store };
-        stores = next;
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(store);
+        stores = new Dictionary<(Type, bool), ObjectStore>(stores) { [(type, metadataOnly)] = store };
     }
 
     public T? Get<T>(string? @namespace, string name)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Copy(Store<T>().Get(@namespace, name));
+        Store<T>(false).Get(new ObjectKey(@namespace, name).ToString())?.Read<T>();
 
     public IReadOnlyList<T> List<T>(string? @namespace = null, IReadOnlyDictionary<string, string>? matchLabels = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        [.. Store<T>().List(@namespace, matchLabels).Select(o => Copy(o)!)];
+        [.. Store<T>(false).List(@namespace).Select(e => e.Read<T>()).Where(o => LabelSelectors.Matches(o.Metadata?.Labels, matchLabels))];
 
     public IReadOnlyList<T> ListOwnedBy<T>(string ownerUid)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        [.. Store<T>().ListOwnedBy(ownerUid).Select(o => Copy(o)!)];
+        ListByIndex<T>(ObjectStore.OwnerIndex, ownerUid);
 
-    private ObjectStore<T> Store<T>()
+    public IReadOnlyList<T> ListByIndex<T>(string index, string value)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        stores.TryGetValue(typeof(T), out var store)
-            ? (ObjectStore<T>)store
-            : throw new InvalidOperationException($"No informer watches {typeof(T).Name}; the runtime caches only the types registered with the controller manager.");
+        [.. Store<T>(false).ByIndex(index, value).Select(e => e.Read<T>())];
 
-    private static T? Copy<T>(T? obj)
-        where T : class =>
-        obj is null ? null : KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
+    public V1ObjectMeta? GetMetadata<T>(string? @namespace, string name)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        Store<T>(true).Get(new ObjectKey(@namespace, name).ToString()) is { } entry ? CacheJson.MetadataOf(entry.Json.Span) : null;
+
+    private ObjectStore Store<T>(bool metadataOnly) =>
+        stores.TryGetValue((typeof(T), metadataOnly), out var store)
+            ? store
+            : throw new InvalidOperationException(
+                $"No informer watches {typeof(T).Name}{(metadataOnly ? " as metadata" : "")}; the runtime caches only the types registered with the controller manager.");
 }

@@ -1,11 +1,11 @@
+using System.Text.Json.Nodes;
+using k8s;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Client;
-using k8s;
-using k8s.Models;
 
 namespace Kuroku.Runtime.Informers;
 
-/// <summary>An informer whatever its type: run it, ask whether it synced.</summary>
+/// <summary>An informer whatever its resource: run it, ask whether it synced.</summary>
 public interface IInformer
 {
     ResourceType Resource { get; }
@@ -21,36 +21,56 @@ public interface IInformer
 }
 
 /// <summary>
-/// A reflector and its cache for one resource type (client-go's shared informer): list, then watch
-/// from the list's resourceVersion with bookmarks; a bookmark moves the resourceVersion on; on
+/// A reflector and its cache for one resource (client-go's shared informer): list page by page, then
+/// watch from the list's resourceVersion with bookmarks; a bookmark moves the resourceVersion on; on
 /// 410 Gone or a broken stream, list again (the cache is replaced and handlers see the differences)
 /// after a capped, jittered backoff; a watch silent for longer than its timeout plus a grace is
-/// restarted. Handlers run on the informer's loop, one event at a time; keep them cheap (enqueue).
+/// restarted. Every object passes the transform before the cache keeps it, as compact JSON. Handlers
+/// run on the informer's loop, one event at a time; keep them cheap (enqueue).
 /// </summary>
-public sealed class Informer<T> : IInformer
-    where T : class, IKubernetesObject<V1ObjectMeta>
+public sealed class Informer : IInformer
 {
-    private readonly IListWatchSource<T> source;
+    private readonly IListWatchSource source;
+    private readonly CacheTransform transform;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly InformerOptions options;
     private readonly Random random;
-    private readonly List<ResourceEventHandler<T>> handlers = [];
+    private readonly List<ResourceEventHandler> handlers = [];
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string lastResourceVersion = "";
 
-    public Informer(IListWatchSource<T> source, TimeProvider time, ILogger logger, InformerOptions? options = null, Random? random = null)
+    /// <param name="resource">What is listed and watched (for logs and metrics).</param>
+    /// <param name="source">The list-watch source.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where list-watch trouble is logged.</param>
+    /// <param name="options">Timings and metrics.</param>
+    /// <param name="transform">What the cache keeps of each object; default <see cref="CacheTransforms.StripBookkeeping"/>.</param>
+    /// <param name="indexers">Indexes beyond namespace and owner.</param>
+    /// <param name="random">Jitter source (tests fix it).</param>
+    public Informer(
+        ResourceType resource,
+        IListWatchSource source,
+        TimeProvider time,
+        ILogger logger,
+        InformerOptions? options = null,
+        CacheTransform? transform = null,
+        IReadOnlyDictionary<string, IndexFunc>? indexers = null,
+        Random? random = null)
     {
+        Resource = resource ?? throw new ArgumentNullException(nameof(resource));
         this.source = source ?? throw new ArgumentNullException(nameof(source));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
         this.options = options ?? new InformerOptions();
+        this.transform = transform ?? CacheTransforms.StripBookkeeping;
         this.random = random ?? Random.Shared;
+        Store = new ObjectStore(indexers);
     }
 
-    public ResourceType Resource { get; } = ResourceType.Of<T>();
+    public ResourceType Resource { get; }
 
-    public ObjectStore<T> Store { get; } = new();
+    public ObjectStore Store { get; }
 
     public bool HasSynced => synced.Task.IsCompleted;
 
@@ -58,7 +78,7 @@ public sealed class Informer<T> : IInformer
     public string LastResourceVersion => lastResourceVersion;
 
     /// <summary>Adds a handler; add handlers before <see cref="RunAsync"/>.</summary>
-    public void AddHandler(ResourceEventHandler<T> handler)
+    public void AddHandler(ResourceEventHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         lock (handlers)
@@ -87,12 +107,12 @@ public sealed class Informer<T> : IInformer
         {
             try
             {
-                var list = await source.ListAsync(cancellationToken).ConfigureAwait(false);
-                Dispatch(Store.Replace(list.Items));
-                lastResourceVersion = list.ResourceVersion;
+                var (entries, resourceVersion) = await ListAsync(cancellationToken).ConfigureAwait(false);
+                Dispatch(Store.Replace(entries));
+                lastResourceVersion = resourceVersion;
                 synced.TrySetResult();
                 attempt = 0;
-                logger.LogDebug("Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}", Resource.Resource, list.Items.Count, list.ResourceVersion);
+                logger.LogDebug("Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}", Resource.Resource, entries.Count, resourceVersion);
 
                 await WatchUntilGoneAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -114,6 +134,37 @@ public sealed class Informer<T> : IInformer
                     return;
                 }
             }
+        }
+    }
+
+    // Lists every page, turning each page's objects into cache entries before the next page is asked for,
+    // so no more than one page of full objects is in memory at a time. A continue token that expired
+    // mid-way (410) starts the list again, as client-go's pager does.
+    private async Task<(List<CacheEntry> Entries, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    {
+        for (var restart = 0; ; restart++)
+        {
+            var entries = new List<CacheEntry>();
+            string? continueToken = null;
+            string resourceVersion;
+            try
+            {
+                do
+                {
+                    var page = await source.ListAsync(continueToken, cancellationToken).ConfigureAwait(false);
+                    entries.AddRange(page.Items.Select(item => Store.Entry(transform(item))));
+                    resourceVersion = page.ResourceVersion;
+                    continueToken = page.Continue;
+                }
+                while (!string.IsNullOrEmpty(continueToken));
+            }
+            catch (KubernetesApiException e) when (e.IsGone && continueToken is not null && restart < 3)
+            {
+                logger.LogInformation("The list of {Resource} expired between pages; listing again", Resource.Resource);
+                continue;
+            }
+
+            return (entries, resourceVersion);
         }
     }
 
@@ -152,7 +203,7 @@ public sealed class Informer<T> : IInformer
     }
 
     // Applies one watch event; false when the watch must end and the informer list again.
-    private bool Apply(WatchEvent<T> evt)
+    private bool Apply(WatchEvent evt)
     {
         switch (evt.Type)
         {
@@ -168,39 +219,46 @@ public sealed class Informer<T> : IInformer
             case WatchEventType.Bookmark:
                 break;
             case WatchEventType.Added or WatchEventType.Modified when evt.Object is { } obj:
-                Dispatch([Store.Upsert(obj)]);
+                Dispatch([Store.Upsert(Store.Entry(transform(obj)))]);
                 break;
             case WatchEventType.Deleted when evt.Object is { } obj:
-                var last = Store.Delete(obj) ?? obj;
-                Dispatch([new StoreChange<T>(WatchEventType.Deleted, last, null)]);
+                var entry = Store.Entry(transform(obj));
+                Dispatch([new StoreChange(WatchEventType.Deleted, Store.Delete(entry.Key) ?? entry, null)]);
                 break;
             default:
                 break;
         }
 
-        if (evt.Object?.Metadata?.ResourceVersion is { Length: > 0 } rv)
+        if (evt.Object?["metadata"]?["resourceVersion"] is JsonValue rv && rv.GetValue<string>() is { Length: > 0 } version)
         {
-            lastResourceVersion = rv;
+            lastResourceVersion = version;
         }
 
         return true;
     }
 
-    private void Dispatch(IReadOnlyList<StoreChange<T>> changes)
+    private void Dispatch(IReadOnlyList<StoreChange> changes)
     {
         if (changes.Count == 0)
         {
             return;
         }
 
-        ResourceEventHandler<T>[] snapshot;
+        ResourceEventHandler[] snapshot;
         lock (handlers)
         {
             snapshot = [.. handlers];
         }
 
+        if (snapshot.Length == 0)
+        {
+            return;
+        }
+
         foreach (var change in changes)
         {
+            var old = change.Old is { } o ? CacheJson.MetadataOf(o.Json.Span) : null;
+            var current = change.New is { } n ? CacheJson.MetadataOf(n.Json.Span) : null;
             foreach (var handler in snapshot)
             {
                 try
@@ -208,13 +266,13 @@ public sealed class Informer<T> : IInformer
                     switch (change.Type)
                     {
                         case WatchEventType.Added:
-                            handler.OnAdd?.Invoke(change.New!);
+                            handler.OnAdd?.Invoke(current!);
                             break;
                         case WatchEventType.Modified:
-                            handler.OnUpdate?.Invoke(change.Old!, change.New!);
+                            handler.OnUpdate?.Invoke(old!, current!);
                             break;
                         case WatchEventType.Deleted:
-                            handler.OnDelete?.Invoke(change.Old!);
+                            handler.OnDelete?.Invoke(old!);
                             break;
                         default:
                             break;

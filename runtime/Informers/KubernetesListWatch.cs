@@ -1,106 +1,82 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Kuroku.Runtime.Client;
+using System.Text.Json.Nodes;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
+using Kuroku.Runtime.Client;
 
 namespace Kuroku.Runtime.Informers;
 
-/// <summary>
-/// List and watch over HTTP for any type with a [KubernetesEntity] attribute. The list goes through
-/// KubernetesClient's generic custom-object list (which also serves built-in types); the watch reads
-/// the line-delimited stream itself, through the client's own HttpClient and credentials, because
-/// KubernetesClient's watch helpers hide ERROR events behind callbacks and need a first line before
-/// they return.
-/// </summary>
-public sealed class KubernetesListWatch<T> : IListWatchSource<T>
-    where T : class, IKubernetesObject<V1ObjectMeta>
-{
-    private readonly Kubernetes kubernetes;
-    private readonly string? @namespace;
-    private readonly IApiMetrics metrics;
-    private readonly ResourceType type = ResourceType.Of<T>();
+/// <summary>What one informer lists and watches: a resource, in a namespace or all, optionally by labels or as metadata only.</summary>
+/// <param name="Resource">The resource.</param>
+/// <param name="Namespace">One namespace, or null for the whole cluster.</param>
+/// <param name="LabelSelector">The server filters by these labels (controller-runtime's ByObject label selector).</param>
+/// <param name="MetadataOnly">Ask for PartialObjectMetadata: the server sends metadata alone (controller-runtime's metadata informers).</param>
+public sealed record ListWatchTarget(ResourceType Resource, string? Namespace, string? LabelSelector = null, bool MetadataOnly = false);
 
-    public KubernetesListWatch(Kubernetes kubernetes, string? @namespace, IApiMetrics? metrics = null)
+/// <summary>
+/// List and watch over HTTP for any resource, through KubernetesClient's HttpClient and credentials:
+/// lists in pages of <see cref="PageSize"/> (limit/continue), watches with bookmarks as a stream of
+/// lines, parsed as JSON (never into full models here: the informer transforms each object first).
+/// </summary>
+public sealed class KubernetesListWatch : IListWatchSource
+{
+    /// <summary>Objects per list page (client-go's reflector asks for 500).</summary>
+    public const int PageSize = 500;
+
+    private const string MetadataListMediaType = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+    private const string MetadataMediaType = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+
+    private readonly Kubernetes kubernetes;
+    private readonly ListWatchTarget target;
+    private readonly IApiMetrics metrics;
+    private readonly IRequestThrottle throttle;
+
+    public KubernetesListWatch(Kubernetes kubernetes, ListWatchTarget target, IApiMetrics? metrics = null, IRequestThrottle? throttle = null)
     {
         this.kubernetes = kubernetes ?? throw new ArgumentNullException(nameof(kubernetes));
-        this.@namespace = @namespace;
+        this.target = target ?? throw new ArgumentNullException(nameof(target));
         this.metrics = metrics ?? NoopApiMetrics.Instance;
+        this.throttle = throttle ?? RequestThrottle.None;
     }
 
-    public async Task<ListResult<T>> ListAsync(CancellationToken cancellationToken)
+    public async Task<ListPage> ListAsync(string? continueToken, CancellationToken cancellationToken)
     {
-        var items = new List<T>();
-        string? continueToken = null;
-        string resourceVersion;
-        do
+        var query = "?limit=" + PageSize.ToString(CultureInfo.InvariantCulture) + Selector();
+        if (!string.IsNullOrEmpty(continueToken))
         {
-            var started = Stopwatch.GetTimestamp();
-            var code = 0;
-            EntityList<T> page;
-            try
-            {
-                using var response = @namespace is null
-                    ? await kubernetes.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<T>>(type.Group, type.Version, type.Plural, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false)
-                    : await kubernetes.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<T>>(type.Group, type.Version, @namespace, type.Plural, continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false);
-                code = (int)response.Response.StatusCode;
-                page = response.Body;
-            }
-            catch (HttpOperationException e)
-            {
-                code = (int)(e.Response?.StatusCode ?? 0);
-                throw ApiErrors.FromHttpOperation(e, "list", Describe());
-            }
-            finally
-            {
-                metrics.RequestCompleted("list", type.Resource, code, Stopwatch.GetElapsedTime(started));
-            }
-
-            foreach (var item in page.Items ?? [])
-            {
-                type.Stamp(item);
-                items.Add(item);
-            }
-
-            resourceVersion = page.Metadata?.ResourceVersion ?? "";
-            continueToken = page.Metadata?.ContinueProperty;
+            query += "&continue=" + Uri.EscapeDataString(continueToken);
         }
-        while (!string.IsNullOrEmpty(continueToken));
 
-        return new ListResult<T>(items, resourceVersion);
+        using var response = await SendAsync("list", query, target.MetadataOnly ? MetadataListMediaType : "application/json", cancellationToken).ConfigureAwait(false);
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var list = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
+            ?? throw new JsonException($"the list of {Describe()} is not a JSON object");
+        var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        foreach (var item in items)
+        {
+            Stamp(item);
+        }
+
+        var metadata = list["metadata"] as JsonObject;
+        return new ListPage(
+            items,
+            metadata?["resourceVersion"]?.GetValue<string>() ?? "",
+            metadata?["continue"]?.GetValue<string>() is { Length: > 0 } next ? next : null);
     }
 
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = $"?watch=true&allowWatchBookmarks=true&timeoutSeconds={(int)timeout.TotalSeconds}";
+        var query = $"?watch=true&allowWatchBookmarks=true&timeoutSeconds={(int)timeout.TotalSeconds}" + Selector();
         if (!string.IsNullOrEmpty(resourceVersion))
         {
             query += "&resourceVersion=" + Uri.EscapeDataString(resourceVersion);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kubernetes.BaseUri, type.CollectionPath(@namespace) + query))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
-        if (kubernetes.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        using var response = await kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        metrics.RequestCompleted("watch", type.Resource, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw ApiErrors.FromResponse((int)response.StatusCode, body, "watch", Describe());
-        }
-
+        using var response = await SendAsync("watch", query, target.MetadataOnly ? MetadataMediaType : "application/json", cancellationToken).ConfigureAwait(false);
         using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
@@ -110,65 +86,95 @@ public sealed class KubernetesListWatch<T> : IListWatchSource<T>
                 continue;
             }
 
-            yield return WatchLines.Parse<T>(line);
+            var evt = WatchLines.Parse(line);
+            if (evt.Object is { } obj && evt.Type is not (WatchEventType.Bookmark or WatchEventType.Error))
+            {
+                Stamp(obj);
+            }
+
+            yield return evt;
         }
     }
 
-    private string Describe() => @namespace is null ? $"{type.Resource} in all namespaces" : $"{type.Resource} in {@namespace}";
-}
+    private async Task<HttpResponseMessage> SendAsync(string verb, string query, string accept, CancellationToken cancellationToken)
+    {
+        await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kubernetes.BaseUri, target.Resource.CollectionPath(target.Namespace) + query))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        if (kubernetes.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
 
-/// <summary>Makes list-watch sources for types known only at run time.</summary>
-public static class KubernetesListWatch
-{
-    /// <summary>A <see cref="KubernetesListWatch{T}"/> for <paramref name="entityType"/>.</summary>
-    public static object For(Type entityType, Kubernetes kubernetes, string? @namespace, IApiMetrics metrics) =>
-        Activator.CreateInstance(typeof(KubernetesListWatch<>).MakeGenericType(entityType), kubernetes, @namespace, metrics)!;
-}
+        var started = Stopwatch.GetTimestamp();
+        var code = 0;
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            code = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw ApiErrors.FromResponse(code, body, verb, Describe(), reasonPhrase: response.ReasonPhrase);
+            }
 
-/// <summary>A list of any entity type, as the API server returns it.</summary>
-public sealed class EntityList<T>
-{
-    [JsonPropertyName("apiVersion")]
-    public string? ApiVersion { get; set; }
+            var answered = response;
+            response = null;
+            return answered;
+        }
+        catch (HttpRequestException e)
+        {
+            throw new Abstractions.KubernetesApiException(Abstractions.ApiErrorReason.Unknown, 0, $"{verb} {Describe()}: the API server could not be reached: {e.Message}", innerException: e);
+        }
+        finally
+        {
+            response?.Dispose();
+            metrics.RequestCompleted(verb, target.Resource.Resource, code, Stopwatch.GetElapsedTime(started));
+        }
+    }
 
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
+    // Lists omit apiVersion and kind on their items, and metadata-only answers say PartialObjectMetadata:
+    // the cache keeps the resource's own.
+    private void Stamp(JsonObject obj)
+    {
+        obj["apiVersion"] = target.Resource.ApiVersion;
+        obj["kind"] = target.Resource.Kind;
+    }
 
-    [JsonPropertyName("metadata")]
-    public V1ListMeta? Metadata { get; set; }
+    private string Selector() =>
+        string.IsNullOrEmpty(target.LabelSelector) ? "" : "&labelSelector=" + Uri.EscapeDataString(target.LabelSelector);
 
-    [JsonPropertyName("items")]
-    public IList<T>? Items { get; set; }
+    private string Describe()
+    {
+        var what = target.Namespace is null ? $"{target.Resource.Resource} in all namespaces" : $"{target.Resource.Resource} in {target.Namespace}";
+        return target.LabelSelector is null ? what : $"{what} with labels {target.LabelSelector}";
+    }
 }
 
 /// <summary>Reads the lines of a watch stream.</summary>
 public static class WatchLines
 {
     /// <summary>Parses one watch line; an ERROR event carries a Status instead of an object.</summary>
-    public static WatchEvent<T> Parse<T>(string line)
-        where T : class, IKubernetesObject<V1ObjectMeta>
+    public static WatchEvent Parse(string line)
     {
-        var envelope = KubernetesJson.Deserialize<RawWatchEvent>(line);
-        if (envelope.Type == WatchEventType.Error)
+        var envelope = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("a watch line is not a JSON object");
+        var type = envelope["type"]?.GetValue<string>() switch
         {
-            return new WatchEvent<T>(WatchEventType.Error, null, envelope.Object.ValueKind == JsonValueKind.Object ? KubernetesJson.Deserialize<V1Status>(envelope.Object) : null);
-        }
-
-        var obj = KubernetesJson.Deserialize<T>(envelope.Object);
-        if (envelope.Type != WatchEventType.Bookmark)
-        {
-            ResourceType.Of<T>().Stamp(obj);
-        }
-
-        return new WatchEvent<T>(envelope.Type, obj);
-    }
-
-    private sealed class RawWatchEvent
-    {
-        [JsonPropertyName("type")]
-        public WatchEventType Type { get; set; }
-
-        [JsonPropertyName("object")]
-        public JsonElement Object { get; set; }
+            "ADDED" => WatchEventType.Added,
+            "MODIFIED" => WatchEventType.Modified,
+            "DELETED" => WatchEventType.Deleted,
+            "BOOKMARK" => WatchEventType.Bookmark,
+            "ERROR" => WatchEventType.Error,
+            var other => throw new JsonException($"unknown watch event type \"{other}\""),
+        };
+        var obj = envelope["object"] as JsonObject;
+        return type == WatchEventType.Error
+            ? new WatchEvent(type, null, obj is null ? null : CacheJson.Deserialize<V1Status>(obj))
+            : new WatchEvent(type, obj);
     }
 }

@@ -30,6 +30,9 @@ public sealed record ChildResult(
     IKubernetesObject<V1ObjectMeta>? Current,
     IReadOnlyList<string> ChangedFields);
 
+/// <summary>The children that were applied, and the writes that failed (each to be retried by the next reconcile).</summary>
+public sealed record AppliedChildren(IReadOnlyList<ChildResult> Results, IReadOnlyList<Exception> Failures);
+
 /// <summary>
 /// Keeps a WebApp's children in step with its desired state (controller-runtime's CreateOrUpdate, per
 /// child): creates what is missing, updates only the owned fields that differ (nothing is written when
@@ -38,22 +41,37 @@ public sealed record ChildResult(
 /// </summary>
 public sealed class ChildApplier(IObjectReader cache, IObjectWriter client, ILogger<ChildApplier> logger)
 {
-    private const int Retries = 3;
+    private const int Retries = 4;
 
-    /// <summary>Applies every desired child, in order, and returns one result each.</summary>
-    public async Task<IReadOnlyList<ChildResult>> ApplyAllAsync(WebApp app, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies every desired child at once (they are independent: any order converges) and returns the
+    /// result of each that succeeded, and the failure of each that did not; a failure of one loses none
+    /// of the others.
+    /// </summary>
+    public async Task<AppliedChildren> ApplyAllAsync(WebApp app, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        var results = new List<ChildResult>(desired.Count);
-        foreach (var child in desired)
+        var writes = desired.Select(child => OwnedKinds.Of(child.Kind).ApplyAsync(this, app, child, cancellationToken)).ToList();
+        try
         {
-            results.Add(await OwnedKinds.Of(child.Kind).ApplyAsync(this, app, child, cancellationToken));
+            await Task.WhenAll(writes);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Every failure is collected below, not only the first one WhenAll rethrows.
         }
 
-        return results;
+        cancellationToken.ThrowIfCancellationRequested();
+        return new AppliedChildren(
+            [.. writes.Where(w => w.IsCompletedSuccessfully).Select(w => w.Result)],
+            [.. writes.Where(w => w.IsFaulted).Select(w => w.Exception!.InnerException ?? w.Exception)]);
     }
 
-    /// <summary>Create-or-update of one child.</summary>
+    /// <summary>
+    /// Create-or-update of one child. The comparison reads the cache's (trimmed) copy; an update is
+    /// merged over the full object read fresh from the server, so fields the cache does not keep (the
+    /// server's defaults, other owners' fields) are written back as they are.
+    /// </summary>
     public async Task<ChildResult> ApplyAsync<T>(WebApp app, T desired, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
@@ -62,6 +80,7 @@ public sealed class ChildApplier(IObjectReader cache, IObjectWriter client, ILog
         var ns = desired.Metadata.NamespaceProperty;
         var name = desired.Metadata.Name;
         var live = cache.Get<T>(ns, name);
+        var fresh = false;
         for (var attempt = 0; ; attempt++)
         {
             if (live is null)
@@ -73,8 +92,10 @@ public sealed class ChildApplier(IObjectReader cache, IObjectWriter client, ILog
                 }
                 catch (KubernetesApiException e) when (e.IsAlreadyExists && attempt < Retries)
                 {
-                    // The cache was behind, or a namesake exists: read it and compare with it.
+                    // The cache was behind, or a namesake exists that the cache does not keep (it is not
+                    // Kuroku's): read it and compare with it.
                     live = await client.GetAsync<T>(ns, name, cancellationToken);
+                    fresh = true;
                     continue;
                 }
             }
@@ -89,6 +110,13 @@ public sealed class ChildApplier(IObjectReader cache, IObjectWriter client, ILog
             if (differences.Count == 0)
             {
                 return new ChildResult(desired.Kind, name, ApplyOutcome.Unchanged, live, []);
+            }
+
+            if (!fresh)
+            {
+                live = await client.GetAsync<T>(ns, name, cancellationToken);
+                fresh = true;
+                continue;
             }
 
             try

@@ -6,7 +6,8 @@ namespace Kuroku.Operator.Reconciliation.Apply;
 
 /// <summary>
 /// Pure comparison and merge of a desired child with its live copy, limited to the fields Kuroku
-/// owns (<see cref="OwnedKind.Fields"/>). This is what makes create-or-update write nothing when
+/// owns (<see cref="OwnedKind.Fields"/>). The live copy may be the cache's trimmed one (fields compared
+/// by digest hold their digest there): it compares exactly as the full object does. This is what makes create-or-update write nothing when
 /// nothing changed, and never fight the server's defaults or another owner's fields.
 /// </summary>
 public static class ChildComparer
@@ -130,7 +131,9 @@ public static class ChildComparer
             var have = Get(live, field.Path);
             var same = want is null
                 ? !field.ClearWhenAbsent || have is null
-                : field.Comparison == Comparison.Exact ? JsonNode.DeepEquals(want, have) : IsSubset(want, have);
+                : field.Comparison == Comparison.Exact
+                    ? CachedDigest.In(have) is { } digest ? digest == CachedDigest.Of(want) : JsonNode.DeepEquals(want, have)
+                    : IsSubset(want, have);
             if (!same)
             {
                 diffs.Add(field.Path);

@@ -21,4 +21,8 @@ public enum Comparison
 /// True: when the desired object leaves the field out, the live field is removed (domains without TLS
 /// drop spec.tls). False: leaving it out means "not ours now" (Deployment replicas under an HPA).
 /// </param>
-public sealed record OwnedField(string Path, Comparison Comparison = Comparison.Subset, bool ClearWhenAbsent = true);
+/// <param name="Digest">
+/// The cache keeps a digest of the value instead of the value (exact comparison only): for large values
+/// compared whole, such as a ConfigMap's data.
+/// </param>
+public sealed record OwnedField(string Path, Comparison Comparison = Comparison.Subset, bool ClearWhenAbsent = true, bool Digest = false);

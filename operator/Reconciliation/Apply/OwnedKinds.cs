@@ -1,22 +1,30 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.Reconciliation.Desired;
 using Kuroku.Runtime.Controller;
+using Kuroku.Runtime.Informers;
 
 namespace Kuroku.Operator.Reconciliation.Apply;
 
 /// <summary>
-/// One kind of object a WebApp owns: which fields of it are Kuroku's, and whether the child applier
-/// keeps it in step with the desired state (create, update, prune) or the release manager does
-/// (ControllerRevisions). The registry (<see cref="OwnedKinds"/>) drives the watches, the apply and the prune.
+/// One kind of object a WebApp owns: which fields of it are Kuroku's, what of it the cache keeps, and
+/// whether the child applier keeps it in step with the desired state (create, update, prune) or the
+/// release manager does (ControllerRevisions). The registry (<see cref="OwnedKinds"/>) drives the
+/// watches, the cache trimming, the apply and the prune.
 /// </summary>
 public abstract class OwnedKind
 {
-    private protected OwnedKind(string kind, Type type, IReadOnlyList<OwnedField> fields, bool applied)
+    /// <summary>Every child carries it; the owned kinds are watched with it, so foreign objects are never cached.</summary>
+    public static readonly string LabelSelector = $"{ChildLabels.ManagedBy}={ChildLabels.Manager}";
+
+    private protected OwnedKind(string kind, Type type, IReadOnlyList<OwnedField> fields, IReadOnlyList<string> read, bool applied)
     {
         Kind = kind;
         Type = type;
         Fields = fields;
+        Read = read;
         Applied = applied;
     }
 
@@ -29,10 +37,29 @@ public abstract class OwnedKind
     /// <summary>The fields Kuroku owns on this kind; labels and annotations are merged key by key on every kind.</summary>
     public IReadOnlyList<OwnedField> Fields { get; }
 
+    /// <summary>Other paths the operator reads (a Deployment's status for the WebApp's, a Job's for the release phase).</summary>
+    public IReadOnlyList<string> Read { get; }
+
     /// <summary>True for children built by the desired state (applied and pruned); false for release records.</summary>
     public bool Applied { get; }
 
-    /// <summary>The watch that enqueues the owning WebApp when an object of this kind changes.</summary>
+    /// <summary>
+    /// What the cache keeps of an object of this kind: its metadata (without managedFields and kubectl's
+    /// last-applied copy), the owned fields (those compared by digest as a digest) and the paths read.
+    /// Comparing a desired child with the trimmed object finds exactly the differences the full object has.
+    /// </summary>
+    public JsonObject Trim(JsonObject obj)
+    {
+        var kept = CacheTransforms.Keep(CacheTransforms.StripBookkeeping(obj), Fields.Select(f => f.Path).Concat(Read));
+        foreach (var field in Fields.Where(f => f.Digest))
+        {
+            CachedDigest.Replace(kept, field.Path);
+        }
+
+        return kept;
+    }
+
+    /// <summary>The watch that caches this kind (Kuroku's objects only, trimmed) and enqueues the owning WebApp.</summary>
     public abstract WatchRegistration Watch();
 
     internal abstract Task<ChildResult> ApplyAsync(ChildApplier applier, WebApp app, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken);
@@ -44,12 +71,12 @@ public abstract class OwnedKind
 public sealed class OwnedKind<T> : OwnedKind
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    internal OwnedKind(string kind, IReadOnlyList<OwnedField> fields, bool applied = true)
-        : base(kind, typeof(T), fields, applied)
+    internal OwnedKind(string kind, IReadOnlyList<OwnedField> fields, IReadOnlyList<string>? read = null, bool applied = true)
+        : base(kind, typeof(T), fields, read ?? [], applied)
     {
     }
 
-    public override WatchRegistration Watch() => Watches.Owns<T, WebApp>();
+    public override WatchRegistration Watch() => Watches.Owns<T, WebApp>() with { LabelSelector = LabelSelector, Transform = Trim };
 
     internal override Task<ChildResult> ApplyAsync(ChildApplier applier, WebApp app, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken) =>
         applier.ApplyAsync(app, (T)desired, cancellationToken);
@@ -58,7 +85,7 @@ public sealed class OwnedKind<T> : OwnedKind
         applier.PruneAsync<T>(app, Kind, wanted, cancellationToken);
 }
 
-/// <summary>The kinds a WebApp owns, named once: the watches, the apply, the prune and the field ownership read this list.</summary>
+/// <summary>The kinds a WebApp owns, named once: the watches, the cache, the apply, the prune and the field ownership read this list.</summary>
 public static class OwnedKinds
 {
     public static OwnedKind<V1Deployment> Deployment { get; } = new("Deployment",
@@ -70,7 +97,8 @@ public static class OwnedKinds
         new("spec.revisionHistoryLimit", ClearWhenAbsent: false),
         new("spec.progressDeadlineSeconds", ClearWhenAbsent: false),
         new("spec.minReadySeconds", ClearWhenAbsent: false),
-    ]);
+    ],
+    read: ["status"]);
 
     public static OwnedKind<V1Service> Service { get; } = new("Service",
     [
@@ -89,8 +117,8 @@ public static class OwnedKinds
 
     public static OwnedKind<V1ConfigMap> ConfigMap { get; } = new("ConfigMap",
     [
-        new("data", Comparison.Exact),
-        new("binaryData", Comparison.Exact),
+        new("data", Comparison.Exact, Digest: true),
+        new("binaryData", Comparison.Exact, Digest: true),
     ]);
 
     public static OwnedKind<V2HorizontalPodAutoscaler> HorizontalPodAutoscaler { get; } = new("HorizontalPodAutoscaler",
@@ -110,11 +138,15 @@ public static class OwnedKinds
         new("spec.unhealthyPodEvictionPolicy"),
     ]);
 
-    /// <summary>The release Job's spec is immutable once created: only metadata is ever updated.</summary>
-    public static OwnedKind<V1Job> Job { get; } = new("Job", []);
+    /// <summary>The release Job's spec is immutable once created: only metadata is ever updated; its status tells the release phase.</summary>
+    public static OwnedKind<V1Job> Job { get; } = new("Job", [], read: ["status"]);
 
-    /// <summary>Releases: written and trimmed by the release manager, never by the child applier.</summary>
-    public static OwnedKind<V1ControllerRevision> ControllerRevision { get; } = new("ControllerRevision", [], applied: false);
+    /// <summary>
+    /// Releases: written and trimmed by the release manager, never by the child applier. The cache keeps
+    /// the record (annotations, number, image, config hash); the full snapshot is read when needed.
+    /// </summary>
+    public static OwnedKind<V1ControllerRevision> ControllerRevision { get; } = new("ControllerRevision", [],
+        read: ["revision", "data.image", "data.configHash"], applied: false);
 
     public static IReadOnlyList<OwnedKind> All { get; } =
         [ConfigMap, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Job, ControllerRevision];

@@ -65,7 +65,7 @@ public static class DeploymentBuilder
             {
                 Replicas = spec.Autoscaling is null ? spec.Replicas ?? Defaults.Replicas : null,
                 Selector = new V1LabelSelector { MatchLabels = ChildLabels.Selector(app, process) },
-                Strategy = isWeb ? ZeroDowntime() : null,
+                Strategy = isWeb ? ZeroDowntime() : Rolling(),
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta
@@ -167,6 +167,17 @@ public static class DeploymentBuilder
         PeriodSeconds = periodSeconds,
         TimeoutSeconds = timeoutSeconds,
         FailureThreshold = failureThreshold,
+    };
+
+    /// <summary>
+    /// Other processes roll as Kubernetes rolls by default (RollingUpdate, 25% surge, 25% unavailable),
+    /// written out: a field Kuroku owns and leaves empty would be defaulted by the API server, differ from
+    /// the desired state on every event and be written again each time.
+    /// </summary>
+    private static V1DeploymentStrategy Rolling() => new()
+    {
+        Type = "RollingUpdate",
+        RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = "25%", MaxSurge = "25%" },
     };
 
     /// <summary>

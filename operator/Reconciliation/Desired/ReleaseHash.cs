@@ -61,7 +61,7 @@ public static class ContentHash
 }
 
 /// <summary>JSON with object keys in ordinal order and no whitespace: equal content, equal bytes.</summary>
-internal static class CanonicalJson
+public static class CanonicalJson
 {
     public static string Serialize(JsonNode? node)
     {

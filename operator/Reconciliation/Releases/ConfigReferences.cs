@@ -18,6 +18,9 @@ public sealed record ResolvedConfig(string? Digest, IReadOnlyList<string> Missin
 /// <summary>Pure: which Secrets and ConfigMaps a WebApp's config vars read, and a digest of their data.</summary>
 public static class ConfigReferences
 {
+    /// <summary>The digest of one key's value, as the release hash takes it: upper-case hex SHA-256.</summary>
+    public static string KeyDigest(ReadOnlySpan<byte> value) => Convert.ToHexString(SHA256.HashData(value));
+
     public static IReadOnlyList<ConfigReference> Collect(WebApp app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -54,11 +57,12 @@ public static class ConfigReferences
 
     /// <summary>
     /// The digest of exactly the data the references read (one key, or the whole object), and the
-    /// references that cannot be satisfied. <paramref name="lookup"/> returns an object's data with
-    /// values as bytes (Secret data, or UTF-8 ConfigMap data), or null when it does not exist.
+    /// references that cannot be satisfied. <paramref name="lookup"/> returns, for an object, the digest of
+    /// each of its keys' values (<see cref="KeyDigest"/> of the Secret's bytes or the ConfigMap's UTF-8
+    /// text), or null when it does not exist: the data itself is never needed.
     /// </summary>
     public static ResolvedConfig Resolve(
-        IReadOnlyList<ConfigReference> refs, Func<string, string, IReadOnlyDictionary<string, byte[]>?> lookup)
+        IReadOnlyList<ConfigReference> refs, Func<string, string, IReadOnlyDictionary<string, string>?> lookup)
     {
         ArgumentNullException.ThrowIfNull(refs);
         ArgumentNullException.ThrowIfNull(lookup);
@@ -77,11 +81,11 @@ public static class ConfigReferences
                 continue;
             }
 
-            foreach (var (key, value) in data)
+            foreach (var (key, valueDigest) in data)
             {
                 if (r.Key is null || r.Key == key)
                 {
-                    lines.Add($"{r.Kind}/{r.Name}/{key}={Convert.ToHexString(SHA256.HashData(value))}");
+                    lines.Add($"{r.Kind}/{r.Name}/{key}={valueDigest}");
                 }
             }
 

@@ -37,11 +37,19 @@ public sealed class KubectlEndToEndTests : IAsyncLifetime
     private async Task<string> EventuallyPrints(string[] args, Func<string, bool> condition, string what)
     {
         var last = "";
-        await TestCluster.EventuallyAsync(async () =>
+        try
         {
-            last = (await Kubectl(args)).EnsureSuccess().StdOut;
-            return condition(last);
-        }, $"kubectl {string.Join(' ', args)} to show {what}; last output:\n{last}");
+            await TestCluster.EventuallyAsync(async () =>
+            {
+                last = (await Kubectl(args)).EnsureSuccess().StdOut;
+                return condition(last);
+            }, $"kubectl {string.Join(' ', args)} to show {what}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last output:\n{last}", e);
+        }
+
         return last;
     }
 
@@ -108,8 +116,9 @@ public sealed class KubectlEndToEndTests : IAsyncLifetime
         (await _cluster.GetAsync("hello")).Spec.Processes["web"].Replicas.Should().Be(3);
 
         // The operator's events on the WebApp.
-        var described = await EventuallyPrints(["describe", "webapp", "hello"], s => s.Contains("Created Deployment hello-web", StringComparison.Ordinal), "the operator's events");
-        described.Should().Contain("Events:").And.MatchRegex(@"Normal\s+Created\s+.*Created Deployment hello-web");
+        var described = await EventuallyPrints(["describe", "webapp", "hello"], s => s.Contains("updated Deployment hello-web", StringComparison.Ordinal), "the operator's events");
+        described.Should().Contain("Events:").And.MatchRegex(@"Normal\s+Released\s+.*Release v1 \(initial release\) is live\. Created ConfigMap hello-router, Service hello, Deployment hello-web")
+            .And.MatchRegex(@"Normal\s+Applied\s+.*updated Deployment hello-web \(spec\.replicas\)");
 
         // Deleting the app collects its children.
         (await Kubectl("delete", "webapp", "hello")).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev \"hello\" deleted");

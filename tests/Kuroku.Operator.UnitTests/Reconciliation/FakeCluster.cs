@@ -1,9 +1,13 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation;
+using Kuroku.Operator.Reconciliation.Apply;
+using Kuroku.Operator.Reconciliation.Desired;
+using Kuroku.Runtime.Informers;
 using Kuroku.Runtime.Abstractions;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,7 +16,10 @@ namespace Kuroku.Operator.UnitTests.Reconciliation;
 /// <summary>
 /// An in-memory cluster for reconciler unit tests, behind the runtime's own ports: reads and writes share
 /// one store (a cache that is never stale), objects are stored as JSON copies so nobody mutates them in
-/// place, writes are counted, events are collected.
+/// place, writes are counted, events are collected. What the reconciler reads through
+/// <see cref="IObjectReader"/> is what the operator's informers would keep: Kuroku's own children only
+/// (by label), trimmed as <see cref="OwnedKinds"/> trims them; Secrets and ConfigMaps as metadata. The
+/// test's own <see cref="Get{T}"/> sees whole objects.
 /// </summary>
 internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
 {
@@ -74,6 +81,23 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     public T? Get<T>(string? @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
         _store.TryGetValue((typeof(T), @namespace ?? "", name), out var json) ? KubernetesJson.Deserialize<T>(json) : null;
 
+    T? IObjectReader.Get<T>(string? @namespace, string name) where T : class =>
+        Get<T>(@namespace, name) is { } whole ? Cached(whole) : null;
+
+    IReadOnlyList<T> IObjectReader.List<T>(string? @namespace, IReadOnlyDictionary<string, string>? matchLabels) where T : class =>
+        [.. List<T>(@namespace, matchLabels).Select(Cached).OfType<T>()];
+
+    IReadOnlyList<T> IObjectReader.ListOwnedBy<T>(string ownerUid) where T : class =>
+        [.. ListOwnedBy<T>(ownerUid).Select(Cached).OfType<T>()];
+
+    IReadOnlyList<T> IObjectReader.ListByIndex<T>(string index, string value) where T : class =>
+        index == ObjectStore.OwnerIndex
+            ? ((IObjectReader)this).ListOwnedBy<T>(value)
+            : throw new NotSupportedException($"the reconciler reads no index \"{index}\"");
+
+    public V1ObjectMeta? GetMetadata<T>(string? @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        Get<T>(@namespace, name)?.Metadata;
+
     public IReadOnlyList<T> List<T>(string? @namespace = null, IReadOnlyDictionary<string, string>? matchLabels = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         _store.Where(kv => kv.Key.Item1 == typeof(T) && (@namespace is null || kv.Key.Item2 == @namespace))
@@ -121,9 +145,39 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
         return Task.FromResult(Put(Copy(obj)));
     }
 
+    /// <summary>A JSON merge patch (RFC 7386) of the stored object.</summary>
     public Task<T> PatchAsync<T>(string? @namespace, string name, object mergePatch, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject<V1ObjectMeta> =>
-        throw new NotSupportedException("the reconciler writes children with create, update and delete");
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var live = Get<T>(@namespace, name) ?? throw new KubernetesApiException(ApiErrorReason.NotFound, 404, "not found");
+        var patch = JsonNode.Parse(mergePatch as string ?? KubernetesJson.Serialize(mergePatch))!;
+        var merged = Merge(JsonNode.Parse(KubernetesJson.Serialize(live)), patch);
+        Writes.Add($"patch {live.Kind} {name}");
+        return Task.FromResult(Put(KubernetesJson.Deserialize<T>(merged!.ToJsonString())));
+
+        static JsonNode? Merge(JsonNode? target, JsonNode? patch)
+        {
+            if (patch is not JsonObject changes)
+            {
+                return patch?.DeepClone();
+            }
+
+            var result = target as JsonObject ?? [];
+            foreach (var (key, value) in changes)
+            {
+                if (value is null)
+                {
+                    result.Remove(key);
+                }
+                else
+                {
+                    result[key] = Merge(result[key]?.DeepClone(), value);
+                }
+            }
+
+            return result;
+        }
+    }
 
     public Task<bool> DeleteAsync<T>(string? @namespace, string name, string? uid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -165,6 +219,20 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     public void Record(IKubernetesObject<V1ObjectMeta> regarding, EventType type, string reason, string message) => Events.Add((type, reason, message));
 
     private static T Copy<T>(T obj) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
+
+    // What the operator's cache keeps of an object: a child of Kuroku's, trimmed; nothing of anyone else's.
+    private static T? Cached<T>(T whole) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var json = JsonNode.Parse(KubernetesJson.Serialize(whole))!.AsObject();
+        if (OwnedKinds.All.FirstOrDefault(k => k.Type == typeof(T)) is not { } kind)
+        {
+            return KubernetesJson.Deserialize<T>(CacheTransforms.StripBookkeeping(json));
+        }
+
+        return whole.Metadata.Labels?.TryGetValue(ChildLabels.ManagedBy, out var manager) == true && manager == ChildLabels.Manager
+            ? KubernetesJson.Deserialize<T>(kind.Trim(json))
+            : null;
+    }
 }
 
 /// <summary>Reconciles by namespace and name, as the work queue hands keys over.</summary>

@@ -62,7 +62,10 @@ public sealed class WebAppReconcilerTests
         await ReconcileAsync(app);
         FinishJob(app, 1, succeeded: true);
         await ReconcileAsync(app);
-        _cluster.Events.Should().Contain(e => e.Reason == "Created" && e.Message == "Created Deployment shop-web");
+        _cluster.Events.Should().ContainSingle(e => e.Type == EventType.Normal && e.Message.Contains("created", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("Deployment"))
+            .Which.Should().Be((EventType.Normal, "ReleaseSucceeded",
+                "Release phase of v1 succeeded; v1 is live. Created ConfigMap shop-router, Service shop, Deployment shop-web, Deployment shop-worker, "
+                + "HorizontalPodAutoscaler shop-web, PodDisruptionBudget shop-web, Ingress shop"), "one event names every child the reconcile created");
 
         var desired = DesiredState.Build(Current(app), _options);
         desired.Should().NotBeEmpty();
@@ -101,7 +104,7 @@ public sealed class WebAppReconcilerTests
         await ReconcileAsync(app);
 
         _cluster.Writes.Where(w => !w.StartsWith("status", StringComparison.Ordinal))
-            .Should().BeEquivalentTo(["update ControllerRevision shop-v2", "update Deployment shop-web", "update Deployment shop-worker"]);
+            .Should().BeEquivalentTo(["patch ControllerRevision shop-v2", "update Deployment shop-web", "update Deployment shop-worker"]);
         _cluster.Get<V1Deployment>("shop", "shop-web")!.Spec.Template.Metadata.Annotations
             .Should().NotBeEquivalentTo(before, "the release hash on the pod template rolls the pods");
     }

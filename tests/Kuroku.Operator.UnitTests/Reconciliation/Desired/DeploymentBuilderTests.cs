@@ -170,7 +170,7 @@ public sealed class DeploymentBuilderRunsEachProcess
     }
 
     [Fact]
-    public void Workers_get_port_but_no_probes_ports_router_or_rollout_strategy()
+    public void Workers_get_port_but_no_probes_ports_or_router()
     {
         var d = Build(TestApps.Full(), "worker");
 
@@ -181,8 +181,17 @@ public sealed class DeploymentBuilderRunsEachProcess
         pod.Containers[0].ReadinessProbe.Should().BeNull();
         pod.InitContainers.Should().BeNull();
         pod.Volumes.Should().BeNull();
-        d.Spec.Strategy.Should().BeNull();
         d.Spec.Template.Metadata.Annotations.Should().NotContainKey("kuroku.dev/router-config-hash");
+    }
+
+    [Fact]
+    public void Other_processes_roll_as_Kubernetes_does_by_default_written_out_so_the_servers_default_is_no_difference()
+    {
+        var strategy = Build(TestApps.Full(), "worker").Spec.Strategy;
+
+        strategy.Type.Should().Be("RollingUpdate");
+        ((string)strategy.RollingUpdate.MaxUnavailable).Should().Be("25%");
+        ((string)strategy.RollingUpdate.MaxSurge).Should().Be("25%");
     }
 
     [Fact]

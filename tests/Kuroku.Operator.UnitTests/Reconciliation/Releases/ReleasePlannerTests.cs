@@ -160,10 +160,10 @@ public sealed class ReleasePlannerTests
         var refs = ConfigReferences.Collect(App());
         refs.Select(r => (r.Kind, r.Name, r.Key)).Should().Equal(("Secret", "shop-db", "url"), ("Secret", "shop-secrets", (string?)null));
 
-        IReadOnlyDictionary<string, byte[]>? Data(string url, string other) => new Dictionary<string, byte[]>
+        IReadOnlyDictionary<string, string>? Data(string url, string other) => new Dictionary<string, string>
         {
-            ["url"] = Encoding.UTF8.GetBytes(url),
-            ["other"] = Encoding.UTF8.GetBytes(other),
+            ["url"] = ConfigReferences.KeyDigest(Encoding.UTF8.GetBytes(url)),
+            ["other"] = ConfigReferences.KeyDigest(Encoding.UTF8.GetBytes(other)),
         };
 
         var a = ConfigReferences.Resolve(refs.Take(1).ToList(), (_, _) => Data("postgres://a", "1"));

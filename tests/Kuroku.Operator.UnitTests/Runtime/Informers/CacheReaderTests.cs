@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using k8s;
 using Kuroku.Runtime.Informers;
 using k8s.Models;
 
@@ -16,16 +18,19 @@ public sealed class CacheReaderTests
         },
     };
 
+    private static CacheEntry Entry(ObjectStore store, V1Deployment deployment) =>
+        store.Entry(JsonNode.Parse(KubernetesJson.Serialize(deployment))!.AsObject());
+
     private static CacheReader ReaderOver(params V1Deployment[] deployments)
     {
-        var store = new ObjectStore<V1Deployment>();
+        var store = new ObjectStore();
         foreach (var d in deployments)
         {
-            store.Upsert(d);
+            store.Upsert(Entry(store, d));
         }
 
         var reader = new CacheReader();
-        reader.Attach(store);
+        reader.Attach(typeof(V1Deployment), metadataOnly: false, store);
         return reader;
     }
 
@@ -66,12 +71,29 @@ public sealed class CacheReaderTests
     [Fact]
     public void Replacing_the_owner_index_follows_updates()
     {
-        var store = new ObjectStore<V1Deployment>();
-        store.Upsert(Deployment("a", "web", "uid-1"));
+        var store = new ObjectStore();
+        store.Upsert(Entry(store, Deployment("a", "web", "uid-1")));
 
-        store.Upsert(Deployment("a", "web", "uid-2"));
+        store.Upsert(Entry(store, Deployment("a", "web", "uid-2")));
 
-        store.ListOwnedBy("uid-1").Should().BeEmpty();
-        store.ListOwnedBy("uid-2").Should().ContainSingle();
+        store.ByIndex(ObjectStore.OwnerIndex, "uid-1").Should().BeEmpty();
+        store.ByIndex(ObjectStore.OwnerIndex, "uid-2").Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_metadata_only_store_is_read_as_metadata_and_not_as_objects()
+    {
+        var store = new ObjectStore();
+        store.Upsert(store.Entry(CacheTransforms.IdentityOnly(JsonNode.Parse(KubernetesJson.Serialize(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "db", NamespaceProperty = "shop", ResourceVersion = "7", Uid = "u" },
+            Data = new Dictionary<string, byte[]> { ["url"] = "postgres://secret"u8.ToArray() },
+        }))!.AsObject())));
+        var reader = new CacheReader();
+        reader.Attach(typeof(V1Secret), metadataOnly: true, store);
+
+        reader.GetMetadata<V1Secret>("shop", "db")!.ResourceVersion.Should().Be("7");
+        System.Text.Encoding.UTF8.GetString(store.List().Single().Json.Span).Should().NotContain("url", "no data is kept");
+        FluentActions.Invoking(() => reader.Get<V1Secret>("shop", "db")).Should().Throw<InvalidOperationException>().WithMessage("*V1Secret*");
     }
 }

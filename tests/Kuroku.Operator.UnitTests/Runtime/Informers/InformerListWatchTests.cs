@@ -1,4 +1,5 @@
 using Kuroku.Operator.UnitTests.Runtime.Fakes;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Informers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -10,23 +11,25 @@ namespace Kuroku.Operator.UnitTests.Runtime.Informers;
 public sealed class InformerListWatchTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider time = new();
-    private readonly FakeListWatchSource<V1ConfigMap> source = new();
+    private readonly FakeListWatchSource source = new();
     private readonly List<string> seen = [];
     private readonly CancellationTokenSource stop = new();
-    private Informer<V1ConfigMap>? informer;
+    private Informer? informer;
     private Task? run;
 
     private static V1ConfigMap Map(string name, string rv, string? ns = "ns") =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, ResourceVersion = rv } };
 
-    private Informer<V1ConfigMap> Start(TimeProvider? clock = null, InformerOptions? options = null)
+    private static IEnumerable<string> Names(Informer inf) => inf.Store.List().Select(e => e.Read<V1ConfigMap>().Metadata.Name);
+
+    private Informer Start(TimeProvider? clock = null, InformerOptions? options = null, CacheTransform? transform = null, IReadOnlyDictionary<string, IndexFunc>? indexers = null)
     {
-        informer = new Informer<V1ConfigMap>(source, clock ?? time, NullLogger.Instance, options, new Random(1));
-        informer.AddHandler(new ResourceEventHandler<V1ConfigMap>
+        informer = new Informer(ResourceType.Of<V1ConfigMap>(), source, clock ?? time, NullLogger.Instance, options, transform, indexers, new Random(1));
+        informer.AddHandler(new ResourceEventHandler
         {
-            OnAdd = o => seen.Add($"add {o.Metadata.Name}@{o.Metadata.ResourceVersion}"),
-            OnUpdate = (o, n) => seen.Add($"update {n.Metadata.Name}@{o.Metadata.ResourceVersion}->{n.Metadata.ResourceVersion}"),
-            OnDelete = o => seen.Add($"delete {o.Metadata.Name}@{o.Metadata.ResourceVersion}"),
+            OnAdd = o => seen.Add($"add {o.Name}@{o.ResourceVersion}"),
+            OnUpdate = (o, n) => seen.Add($"update {n.Name}@{o.ResourceVersion}->{n.ResourceVersion}"),
+            OnDelete = o => seen.Add($"delete {o.Name}@{o.ResourceVersion}"),
         });
         run = informer.RunAsync(stop.Token);
         return informer;
@@ -43,7 +46,7 @@ public sealed class InformerListWatchTests : IAsyncDisposable
 
         watch.ResourceVersion.Should().Be("10");
         inf.HasSynced.Should().BeTrue();
-        inf.Store.List().Select(o => o.Metadata.Name).Should().Equal("a", "b");
+        Names(inf).Should().Equal("a", "b");
         seen.Should().Equal("add a@5", "add b@6");
     }
 
@@ -62,7 +65,7 @@ public sealed class InformerListWatchTests : IAsyncDisposable
 
         next.ResourceVersion.Should().Be("13", "a watch that ends normally resumes from the last resourceVersion");
         source.Lists.Reader.Count.Should().Be(1, "no relist after a normal end");
-        inf.Store.List().Select(o => $"{o.Metadata.Name}@{o.Metadata.ResourceVersion}").Should().Equal("a@12");
+        inf.Store.List().Select(e => $"{e.Read<V1ConfigMap>().Metadata.Name}@{e.ResourceVersion}").Should().Equal("a@12");
         seen.Should().Equal("add a@5", "add b@11", "update a@5->12", "delete b@11");
     }
 
@@ -92,13 +95,13 @@ public sealed class InformerListWatchTests : IAsyncDisposable
         seen.Clear();
 
         source.CurrentList = new([Map("keep", "1"), Map("change", "7"), Map("new", "8")], "20");
-        watch.Events.Writer.TryWrite(new WatchEvent<V1ConfigMap>(WatchEventType.Error, null, new V1Status { Code = 410, Reason = "Expired", Message = "too old resource version" }));
+        watch.Events.Writer.TryWrite(new WatchEvent(WatchEventType.Error, null, new V1Status { Code = 410, Reason = "Expired", Message = "too old resource version" }));
         await source.Lists.Reader.ReadAsync();
         var next = await source.Watches.Reader.ReadAsync();
 
         next.ResourceVersion.Should().Be("20");
         seen.Should().Equal("delete gone@3", "update change@2->7", "add new@8");
-        inf.Store.List().Select(o => o.Metadata.Name).Should().Equal("change", "keep", "new");
+        Names(inf).Should().Equal("change", "keep", "new");
     }
 
     [Fact]
@@ -111,7 +114,7 @@ public sealed class InformerListWatchTests : IAsyncDisposable
 
         watch.End(new Kuroku.Runtime.Abstractions.KubernetesApiException(Kuroku.Runtime.Abstractions.ApiErrorReason.Gone, (int)System.Net.HttpStatusCode.Gone, "gone"));
 
-        (await source.Lists.Reader.ReadAsync()).ResourceVersion.Should().Be("10");
+        (await source.Lists.Reader.ReadAsync()).Should().BeNull("a relist starts from the first page");
     }
 
     [Fact]
@@ -150,12 +153,70 @@ public sealed class InformerListWatchTests : IAsyncDisposable
     [Fact]
     public async Task Not_synced_until_the_first_list()
     {
-        var inf = new Informer<V1ConfigMap>(source, time, NullLogger.Instance);
+        var inf = new Informer(ResourceType.Of<V1ConfigMap>(), source, time, NullLogger.Instance);
 
         inf.HasSynced.Should().BeFalse();
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         (await inf.WaitForSyncAsync(cts.Token)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Lists_page_by_page_and_watches_from_the_last_pages_resource_version()
+    {
+        source.PageSize = 2;
+        source.CurrentList = new([Map("a", "1"), Map("b", "2"), Map("c", "3"), Map("d", "4"), Map("e", "5")], "10");
+        var inf = Start();
+
+        var pages = new List<string?> { await source.Lists.Reader.ReadAsync(), await source.Lists.Reader.ReadAsync(), await source.Lists.Reader.ReadAsync() };
+        var watch = await source.Watches.Reader.ReadAsync();
+
+        pages.Should().Equal(null, "2", "4");
+        watch.ResourceVersion.Should().Be("10");
+        Names(inf).Should().Equal("a", "b", "c", "d", "e");
+    }
+
+    [Fact]
+    public async Task A_continue_token_that_expired_between_pages_lists_again_from_the_first()
+    {
+        source.PageSize = 2;
+        source.ExpireNextContinue = true;
+        source.CurrentList = new([Map("a", "1"), Map("b", "2"), Map("c", "3")], "10");
+        var inf = Start();
+
+        var pages = new List<string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            pages.Add(await source.Lists.Reader.ReadAsync());
+        }
+
+        await source.Watches.Reader.ReadAsync();
+        pages.Should().Equal(null, "2", null, "2");
+        Names(inf).Should().Equal("a", "b", "c");
+        seen.Should().Equal("add a@1", "add b@2", "add c@3");
+    }
+
+    [Fact]
+    public async Task The_cache_keeps_what_the_transform_returns_and_files_it_under_its_indexes()
+    {
+        var map = Map("a", "1");
+        map.Data = new Dictionary<string, string> { ["big"] = new string('x', 1000), ["app"] = "shop" };
+        source.CurrentList = new([map], "10");
+        var inf = Start(
+            transform: obj =>
+            {
+                ((System.Text.Json.Nodes.JsonObject)obj["data"]!).Remove("big");
+                return obj;
+            },
+            indexers: new Dictionary<string, IndexFunc> { ["app"] = obj => [obj["data"]!["app"]!.GetValue<string>()] });
+
+        await source.Watches.Reader.ReadAsync();
+
+        var cached = inf.Store.List().Single();
+        cached.Read<V1ConfigMap>().Data.Should().Equal(new Dictionary<string, string> { ["app"] = "shop" });
+        cached.Json.Length.Should().BeLessThan(300);
+        inf.Store.ByIndex("app", "shop").Should().ContainSingle();
+        inf.Store.ByIndex("app", "blog").Should().BeEmpty();
     }
 
     public async ValueTask DisposeAsync()

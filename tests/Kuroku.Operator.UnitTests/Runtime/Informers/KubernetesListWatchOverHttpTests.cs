@@ -19,6 +19,7 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
 {
     private const string Path = "/apis/kuroku.dev/v1alpha1/namespaces/shop/webapps";
     private readonly List<string> queries = [];
+    private readonly List<string> accepts = [];
     private WebApplication? server;
     private Kubernetes? client;
 
@@ -33,6 +34,7 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
             lock (queries)
             {
                 queries.Add(context.Request.QueryString.Value ?? "");
+                accepts.Add(context.Request.Headers.Accept.ToString());
             }
 
             context.Response.ContentType = "application/json";
@@ -58,34 +60,45 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
         client = new Kubernetes(new KubernetesClientConfiguration { Host = server.Urls.First() });
     }
 
-    [Fact]
-    public async Task The_list_gives_stamped_items_and_the_resource_version()
-    {
-        var source = new KubernetesListWatch<WebApp>(client!, "shop");
+    private KubernetesListWatch Source(string? labelSelector = null, bool metadataOnly = false) =>
+        new(client!, new ListWatchTarget(ResourceType.Of<WebApp>(), "shop", labelSelector, metadataOnly));
 
-        var list = await source.ListAsync(CancellationToken.None);
+    [Fact]
+    public async Task The_list_gives_stamped_items_and_the_resource_version_in_pages()
+    {
+        var list = await Source().ListAsync(null, CancellationToken.None);
 
         list.ResourceVersion.Should().Be("10");
-        var item = list.Items.Should().ContainSingle().Subject;
+        list.Continue.Should().BeNull();
+        var item = CacheJson.Deserialize<WebApp>(list.Items.Should().ContainSingle().Subject);
         item.Kind.Should().Be("WebApp");
         item.ApiVersion.Should().Be("kuroku.dev/v1alpha1");
         item.Spec.Image.Should().Be("shop:1");
+        queries.Should().ContainSingle().Which.Should().Be("?limit=500");
+        accepts.Should().ContainSingle().Which.Should().Be("application/json");
+    }
+
+    [Fact]
+    public async Task A_label_selected_metadata_only_list_says_so_to_the_server()
+    {
+        await Source("app.kubernetes.io/managed-by=kuroku", metadataOnly: true).ListAsync("next-page", CancellationToken.None);
+
+        queries.Should().ContainSingle().Which.Should().Be("?limit=500&labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkuroku&continue=next-page");
+        accepts.Should().ContainSingle().Which.Should().Be("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
     }
 
     [Fact]
     public async Task The_watch_streams_events_bookmarks_and_the_410_error()
     {
-        var source = new KubernetesListWatch<WebApp>(client!, "shop");
-
-        var events = new List<WatchEvent<WebApp>>();
-        await foreach (var evt in source.WatchAsync("10", TimeSpan.FromMinutes(5), CancellationToken.None))
+        var events = new List<WatchEvent>();
+        await foreach (var evt in Source().WatchAsync("10", TimeSpan.FromMinutes(5), CancellationToken.None))
         {
             events.Add(evt);
         }
 
         events.Select(e => e.Type).Should().Equal(WatchEventType.Added, WatchEventType.Bookmark, WatchEventType.Error);
-        events[0].Object!.Metadata.Name.Should().Be("blog");
-        events[1].Object!.Metadata.ResourceVersion.Should().Be("15");
+        events[0].Object!["metadata"]!["name"]!.GetValue<string>().Should().Be("blog");
+        events[1].Object!["metadata"]!["resourceVersion"]!.GetValue<string>().Should().Be("15");
         events[2].Status!.Code.Should().Be(410);
         queries.Should().ContainSingle().Which.Should().Be("?watch=true&allowWatchBookmarks=true&timeoutSeconds=300&resourceVersion=10");
     }
@@ -93,22 +106,21 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
     [Fact]
     public async Task The_informer_lists_watches_and_lists_again_after_the_410()
     {
-        var source = new KubernetesListWatch<WebApp>(client!, "shop");
         var added = new List<string>();
         var relisted = new TaskCompletionSource<string[]>();
-        Informer<WebApp>? informer = null;
-        informer = new Informer<WebApp>(source, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        informer.AddHandler(new ResourceEventHandler<WebApp>
+        Informer? informer = null;
+        informer = new Informer(ResourceType.Of<WebApp>(), Source(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        informer.AddHandler(new ResourceEventHandler
         {
             OnAdd = o =>
             {
                 if (!relisted.Task.IsCompleted)
                 {
-                    added.Add(o.Metadata.Name);
+                    added.Add(o.Name);
                 }
             },
             // The relist does not have "blog": its deletion shows the cache was replaced.
-            OnDelete = o => relisted.TrySetResult([.. informer!.Store.List().Select(w => w.Metadata.Name)]),
+            OnDelete = o => relisted.TrySetResult([.. informer!.Store.List().Select(e => e.Read<WebApp>().Metadata.Name)]),
         });
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);

@@ -44,12 +44,12 @@ public sealed class OwnerKeyTests
         using var queue = new WorkQueue("test", time, RateLimiters.DefaultController(time));
         var owned = Watches.Owns<V1Deployment, WebApp>().EnqueueHandler(queue, new CacheReader());
         var primary = Watches.For<WebApp>().EnqueueHandler(queue, new CacheReader());
-        var oldChild = new V1Deployment { Metadata = new V1ObjectMeta { Name = "shop-web", NamespaceProperty = "shop", OwnerReferences = [Ref("kuroku.dev/v1alpha1", "WebApp", "shop", true)] } };
-        var newChild = new V1Deployment { Metadata = new V1ObjectMeta { Name = "shop-web", NamespaceProperty = "shop", OwnerReferences = [Ref("kuroku.dev/v1alpha1", "WebApp", "shop2", true)] } };
+        var oldChild = new V1ObjectMeta { Name = "shop-web", NamespaceProperty = "shop", OwnerReferences = [Ref("kuroku.dev/v1alpha1", "WebApp", "shop", true)] };
+        var newChild = new V1ObjectMeta { Name = "shop-web", NamespaceProperty = "shop", OwnerReferences = [Ref("kuroku.dev/v1alpha1", "WebApp", "shop2", true)] };
 
         owned.OnUpdate!(oldChild, newChild);
-        primary.OnDelete!(new WebApp { Metadata = new V1ObjectMeta { Name = "blog", NamespaceProperty = "web" } });
-        owned.OnAdd!(new V1Deployment { Metadata = new V1ObjectMeta { Name = "orphan", NamespaceProperty = "shop" } });
+        primary.OnDelete!(new V1ObjectMeta { Name = "blog", NamespaceProperty = "web" });
+        owned.OnAdd!(new V1ObjectMeta { Name = "orphan", NamespaceProperty = "shop" });
 
         var keys = new List<string>();
         while (queue.Count > 0)
