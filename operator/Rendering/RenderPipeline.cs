@@ -19,6 +19,9 @@ namespace Kuroku.Operator.Rendering;
 /// </summary>
 public static class RenderPipeline
 {
+    // Building a validator costs more than running it; a built one is safe to share.
+    private static readonly WebAppValidator Validator = new();
+
     public static RenderCommand.Result Render(string yaml, OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(yaml);
@@ -52,7 +55,7 @@ public static class RenderPipeline
             var lines = documentErrors.Select(e => e.ToString()).ToList();
             if (app is not null)
             {
-                lines.AddRange(new WebAppValidator().Validate(app).ToFieldErrors());
+                lines.AddRange(Validator.Validate(app).ToFieldErrors());
             }
 
             if (lines.Count > 0 || app is null)

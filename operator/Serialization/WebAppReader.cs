@@ -56,7 +56,7 @@ public static partial class WebAppReader
             CheckMetadata(metadata, errors);
         }
 
-        if (obj["metadata"]?["name"] is null)
+        if ((obj["metadata"] as JsonObject)?["name"] is null)
         {
             errors.Add(new SchemaError("metadata.name", "Required value"));
         }

@@ -215,7 +215,7 @@ public static partial class YamlJson
                     var height = 0;
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        var item = Read($"{path}[{array.Count}]", depth + 1);
+                        var item = Read($"{(path.Length == 0 ? "<root>" : path)}[{array.Count}]", depth + 1);
                         array.Add(item.Node);
                         size += item.Size;
                         height = Math.Max(height, item.Height);
@@ -403,8 +403,8 @@ public static partial class YamlJson
 
     // Plain scalars that other YAML readers (YAML 1.2 and 1.1 timestamp rules) would take for something else.
     private static bool NeedsQuotes(string text) =>
-        text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.StartsWith('=')
-            || TimestampLike().IsMatch(text));
+        text == "<<" || (text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.StartsWith('=')
+            || TimestampLike().IsMatch(text)));
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")]
     private static partial Regex TimestampLike();

@@ -101,7 +101,7 @@ public sealed class AdmissionHandler(IValidator<WebApp> validator)
             return result;
         }
 
-        var name = Text(obj["metadata"]?["name"]) ?? Text(request["name"]) ?? "";
+        var name = Text((obj["metadata"] as JsonObject)?["name"]) ?? Text(request["name"]) ?? "";
         var readErrors = new List<SchemaError>();
         var app = WebAppReader.ReadAdmitted(obj, readErrors);
         if (app is null)

@@ -121,7 +121,7 @@ public sealed class AdmissionProperties
                         || c["field"]!.GetValue<string>().StartsWith("status", StringComparison.Ordinal)
                         || c["field"]!.GetValue<string>() == "<root>");
             }
-        }, iter: Runs.Of(300), print: r => r.ToJsonString()).GetAwaiter().GetResult();
+        }, iter: Runs.Of(150), print: r => r.ToJsonString()).GetAwaiter().GetResult();
 
     [Fact]
     public void Any_json_or_bytes_get_a_status_never_an_exception() =>

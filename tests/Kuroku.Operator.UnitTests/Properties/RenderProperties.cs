@@ -48,18 +48,18 @@ public sealed partial class RenderProperties
             var result = RenderCommand.Render(YamlJson.ToYaml(app), Options);
             result.Errors.Should().BeEmpty();
             AssertWellFormed(YamlJson.ToYaml(app));
-        }, iter: Runs.Of(100), print: app => YamlJson.ToYaml(app));
+        }, iter: Runs.Of(25), print: app => YamlJson.ToYaml(app));
     }
 
     [Fact]
     public void A_hostile_scalar_anywhere_is_rendered_or_refused_with_a_field_path() =>
-        Generators.WebAppWithHostileScalar.Sample(AssertWellFormed, iter: Runs.Of(300));
+        Generators.WebAppWithHostileScalar.Sample(AssertWellFormed, iter: Runs.Of(100));
 
     [Fact]
     public void Mutated_yaml_is_rendered_or_refused_with_a_field_path_or_location() =>
-        Generators.MutatedYaml.Sample(AssertWellFormed, iter: Runs.Of(300));
+        Generators.MutatedYaml.Sample(AssertWellFormed, iter: Runs.Of(60));
 
     [Fact]
     public void Arbitrary_text_is_refused_or_rendered_never_thrown() =>
-        Generators.YamlishText.Sample(AssertWellFormed, iter: Runs.Of(500));
+        Generators.YamlishText.Sample(AssertWellFormed, iter: Runs.Of(300));
 }

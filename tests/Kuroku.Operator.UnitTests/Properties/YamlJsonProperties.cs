@@ -15,7 +15,7 @@ public sealed class YamlJsonProperties
             var yaml = YamlJson.ToYaml(json);
             var back = YamlJson.ParseDocuments(yaml).Single();
             JsonNode.DeepEquals(back, json).Should().BeTrue($"the YAML was\n{yaml}\nand read back as\n{back.ToJsonString()}");
-        }, iter: Runs.Of(300), print: json => json.ToJsonString());
+        }, iter: Runs.Of(200), print: json => json.ToJsonString());
 
     [Fact]
     public void Arbitrary_text_is_read_or_refused_with_a_location() =>
