@@ -57,7 +57,7 @@ public sealed partial class RenderProperties
 
     [Fact]
     public void Mutated_yaml_is_rendered_or_refused_with_a_field_path_or_location() =>
-        Generators.MutatedYaml.Sample(AssertWellFormed, iter: Runs.Of(60));
+        Generators.MutatedYaml.Sample(AssertWellFormed, iter: Runs.Of(30));
 
     [Fact]
     public void Arbitrary_text_is_refused_or_rendered_never_thrown() =>

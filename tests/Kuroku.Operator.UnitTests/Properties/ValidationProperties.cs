@@ -233,5 +233,5 @@ public sealed class ValidationProperties
             ready.Status.Should().Be("False");
             ready.Reason.Should().Be(Conditions.Reasons.InvalidSpec);
             ready.Message.Should().Be(string.Join("; ", errors));
-        }, iter: Runs.Of(60), print: t => $"{string.Join(", ", t.Item2.Select(b => b.Name))} on {t.Item1.ToJsonString()}");
+        }, iter: Runs.Of(40), print: t => $"{string.Join(", ", t.Item2.Select(b => b.Name))} on {t.Item1.ToJsonString()}");
 }
