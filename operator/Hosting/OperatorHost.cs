@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using FluentValidation;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Api.Validation;
@@ -130,16 +129,7 @@ public static class OperatorHost
         app.MapGet("/readyz", (IServiceProvider sp) => Readiness(sp, options));
         if (options.Webhooks)
         {
-            app.MapPost(WebhookPath, async (HttpRequest request, AdmissionHandler handler, CancellationToken ct) =>
-            {
-                var review = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
-                if (review?["request"] is null)
-                {
-                    return Results.BadRequest("expected an admission.k8s.io/v1 AdmissionReview with a request");
-                }
-
-                return Results.Text((await handler.ReviewAsync(review, ct)).ToJsonString(), "application/json");
-            });
+            app.MapPost(WebhookPath, AdmissionEndpoint.HandleAsync);
         }
 
         return app;

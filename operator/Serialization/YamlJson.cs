@@ -8,32 +8,73 @@ using YamlDotNet.Core.Events;
 
 namespace Kuroku.Operator.Serialization;
 
-/// <summary>Thrown when YAML text cannot become JSON; the message names the line and column.</summary>
-public sealed class YamlJsonException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// Thrown when YAML text cannot become JSON. <see cref="Exception.Message"/> reads
+/// "line L, column C: [path: ]reason"; <see cref="Path"/> names the field when the problem is a value.
+/// </summary>
+public sealed class YamlJsonException : Exception
+{
+    public YamlJsonException(string reason, long line, long column, string? path = null, int document = 1, Exception? inner = null)
+        : base($"line {line}, column {column}: {(string.IsNullOrEmpty(path) ? "" : path + ": ")}{reason}", inner)
+    {
+        Reason = reason;
+        Line = line;
+        Column = column;
+        Path = string.IsNullOrEmpty(path) ? null : path;
+        Document = document;
+    }
+
+    /// <summary>What is wrong, without the location.</summary>
+    public string Reason { get; }
+
+    /// <summary>The line of the problem, from 1.</summary>
+    public long Line { get; }
+
+    /// <summary>The column of the problem, from 1.</summary>
+    public long Column { get; }
+
+    /// <summary>The field path of the value at fault (<c>spec.processes.web.replicas</c>), or null for a syntax error.</summary>
+    public string? Path { get; }
+
+    /// <summary>The document of the stream the problem is in, from 1.</summary>
+    public int Document { get; }
+}
 
 /// <summary>
-/// YAML to JSON and back, as kubectl does it. Plain scalars resolve the YAML 1.1 way of the Go YAML
-/// library under sigs.k8s.io/yaml (so <c>yes</c> and <c>on</c> are booleans there too, and render
-/// refuses them where a string is expected, as the API server would); quoted scalars stay strings.
-/// The writer emits block YAML with the keys in the order of the JSON, quotes every string that would
-/// read back as something else, and writes multi-line strings as literal blocks.
+/// YAML to JSON and back, as kubectl does it (sigs.k8s.io/yaml over go-yaml v2). Plain scalars resolve
+/// the YAML 1.1 way (<see cref="YamlScalars"/>: <c>yes</c> and <c>on</c> are booleans, <c>0x10</c> is 16,
+/// <c>1e400</c> is a string), mapping keys become field names the way sigs.k8s.io/yaml names them, and
+/// quoted scalars stay strings. What kubectl refuses is refused with its line, column and field path:
+/// control characters, duplicate keys, null keys, infinities and NaN (JSON has none), unknown aliases,
+/// excessive alias expansion. Nesting deeper than <see cref="MaxDepth"/> levels is refused too.
+/// The writer emits block YAML with the keys in the order of the JSON, quotes every string that some
+/// YAML reader would read as something else, and writes multi-line strings as literal blocks.
 /// </summary>
 public static partial class YamlJson
 {
-    /// <summary>Every non-empty document of a YAML stream, as JSON.</summary>
-    /// <exception cref="YamlJsonException">The text is not YAML, has duplicate keys or values JSON cannot hold.</exception>
+    /// <summary>
+    /// The deepest nesting of mappings and sequences read: System.Text.Json's default depth, so the
+    /// deepest the operator (and its KubernetesClient serializer) can read back. A WebApp's schema is
+    /// about ten levels deep; go-yaml itself stops at 10,000.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Every non-empty document of a YAML stream, as JSON (a document holding only null is empty, as for kubectl).</summary>
+    /// <exception cref="YamlJsonException">The text is not YAML, or has something JSON or kubectl cannot take.</exception>
     public static IReadOnlyList<JsonNode> ParseDocuments(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        CheckCharacters(yaml);
         var documents = new List<JsonNode>();
-        var parser = new Parser(new StringReader(yaml));
+        var parser = new Parser(new StringReader(yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml));
+        var number = 0;
         try
         {
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-                var node = ReadNode(parser, anchors);
+                number++;
+                var node = new DocumentReader(parser, number).Read("", 0).Node;
                 parser.Consume<DocumentEnd>();
                 if (node is not null)
                 {
@@ -45,7 +86,7 @@ public static partial class YamlJson
         }
         catch (YamlException e)
         {
-            throw new YamlJsonException($"line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+            throw new YamlJsonException(e.Message, e.Start.Line, e.Start.Column, document: Math.Max(number, 1), inner: e);
         }
 
         return documents;
@@ -82,212 +123,239 @@ public static partial class YamlJson
         return text.ToString();
     }
 
-    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors)
+    // go-yaml's reader refuses every character outside YAML's printable set, wherever it is.
+    private static void CheckCharacters(string yaml)
     {
-        if (parser.TryConsume<AnchorAlias>(out var alias))
+        long line = 1, column = 1;
+        for (var i = 0; i < yaml.Length; i++)
         {
-            return anchors.TryGetValue(alias.Value.Value, out var target)
-                ? target?.DeepClone()
-                : throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
-        }
-
-        JsonNode? node;
-        AnchorName anchor;
-        if (parser.TryConsume<Scalar>(out var scalar))
-        {
-            anchor = scalar.Anchor;
-            node = ResolveScalar(scalar);
-        }
-        else if (parser.TryConsume<SequenceStart>(out var sequence))
-        {
-            anchor = sequence.Anchor;
-            var array = new JsonArray();
-            while (!parser.TryConsume<SequenceEnd>(out _))
+            var c = yaml[i];
+            var printable = c is '\t' or '\n' or '\r' or (>= ' ' and <= '~') or '\u0085' or (>= '\u00A0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
+            if (!printable && char.IsHighSurrogate(c) && i + 1 < yaml.Length && char.IsLowSurrogate(yaml[i + 1]))
             {
-                array.Add(ReadNode(parser, anchors));
+                i++;
+                printable = true;
             }
 
-            node = array;
-        }
-        else
-        {
-            var mapping = parser.Consume<MappingStart>();
-            anchor = mapping.Anchor;
-            node = ReadMapping(parser, anchors);
-        }
+            if (!printable)
+            {
+                var what = char.IsSurrogate(c) ? "invalid Unicode (a lone surrogate)" : $"control characters are not allowed (U+{(int)c:X4})";
+                throw new YamlJsonException(what, line, column);
+            }
 
-        if (!anchor.IsEmpty)
-        {
-            anchors[anchor.Value] = node;
+            if (c == '\n')
+            {
+                line++;
+                column = 1;
+            }
+            else
+            {
+                column++;
+            }
         }
-
-        return node;
     }
 
-    private static JsonObject ReadMapping(IParser parser, Dictionary<string, JsonNode?> anchors)
+    private readonly record struct Built(JsonNode? Node, long Size, int Height);
+
+    // One document: anchors are per document, and so is the count of nodes that alias expansion made.
+    private sealed class DocumentReader(IParser parser, int document)
     {
-        var result = new JsonObject();
-        var merged = new List<JsonObject>();
-        while (!parser.TryConsume<MappingEnd>(out _))
+        private const string MergeTag = "tag:yaml.org,2002:merge";
+        private readonly Dictionary<string, Built> _anchors = new(StringComparer.Ordinal);
+        private long _nodes;
+        private long _aliasNodes;
+
+        // depth: how many mappings and sequences enclose the node.
+        public Built Read(string path, int depth)
         {
-            // A key is its text: JSON keys are strings, so "y" or "on" stay what they say.
-            var keyEvent = parser.Current;
-            var name = parser.TryConsume<Scalar>(out var keyScalar)
-                ? keyScalar.Value
-                : throw new YamlException(keyEvent!.Start, keyEvent.End, "mapping keys must be scalars");
-            var value = ReadNode(parser, anchors);
-            if (name == "<<" && keyEvent is Scalar { Style: ScalarStyle.Plain })
+            var current = parser.Current;
+            if (parser.TryConsume<AnchorAlias>(out var alias))
             {
-                merged.AddRange(value switch
+                if (!_anchors.TryGetValue(alias.Value.Value, out var target))
                 {
-                    JsonObject one => [one],
-                    JsonArray many => many.OfType<JsonObject>(),
-                    _ => throw new YamlException(keyEvent.Start, keyEvent.End, "a merge key (<<) takes a mapping or a list of mappings"),
-                });
-                continue;
-            }
-
-            if (result.ContainsKey(name))
-            {
-                throw new YamlException(keyEvent!.Start, keyEvent.End, $"duplicate key \"{name}\"");
-            }
-
-            result[name] = value;
-        }
-
-        foreach (var source in merged)
-        {
-            foreach (var (name, value) in source)
-            {
-                if (!result.ContainsKey(name))
-                {
-                    result[name] = value?.DeepClone();
-                }
-            }
-        }
-
-        return result;
-    }
-
-    private static JsonNode? ResolveScalar(Scalar scalar)
-    {
-        var text = scalar.Value;
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        switch (tag)
-        {
-            case "tag:yaml.org,2002:str":
-                return JsonValue.Create(text);
-            case "tag:yaml.org,2002:null":
-                return null;
-            case null or "!" when scalar.Style is not ScalarStyle.Plain:
-                return JsonValue.Create(text);
-            case null:
-            case "tag:yaml.org,2002:int" or "tag:yaml.org,2002:bool" or "tag:yaml.org,2002:float":
-                var resolved = ResolvePlain(text, out var node);
-                if (tag is not null && resolved == PlainKind.String)
-                {
-                    throw new YamlException(scalar.Start, scalar.End, $"\"{text}\" is not a valid {tag[(tag.LastIndexOf(':') + 1)..]}");
+                    throw Fail(alias, path, $"unknown anchor '{alias.Value.Value}' referenced");
                 }
 
-                if (resolved == PlainKind.NotJson)
+                if (depth + target.Height > MaxDepth)
                 {
-                    throw new YamlException(scalar.Start, scalar.End, $"{text} cannot be represented in JSON");
+                    throw Fail(alias, path, $"nesting deeper than {MaxDepth} levels");
                 }
 
-                return node;
-            default:
-                return JsonValue.Create(text);
+                _nodes += target.Size;
+                _aliasNodes += target.Size;
+                if (_aliasNodes > 100 && _nodes > 1000 && (double)_aliasNodes / _nodes > AllowedAliasRatio(_nodes))
+                {
+                    throw Fail(alias, path, "document contains excessive aliasing");
+                }
+
+                return target with { Node = target.Node?.DeepClone() };
+            }
+
+            Built built;
+            AnchorName anchor;
+            if (parser.TryConsume<Scalar>(out var scalar))
+            {
+                anchor = scalar.Anchor;
+                _nodes++;
+                built = new Built(ScalarNode(scalar, path), 1, 0);
+            }
+            else
+            {
+                if (depth + 1 > MaxDepth)
+                {
+                    throw Fail(current!, path, $"nesting deeper than {MaxDepth} levels");
+                }
+
+                _nodes++;
+                if (parser.TryConsume<SequenceStart>(out var sequence))
+                {
+                    anchor = sequence.Anchor;
+                    var array = new JsonArray();
+                    long size = 1;
+                    var height = 0;
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        var item = Read($"{(path.Length == 0 ? "<root>" : path)}[{array.Count}]", depth + 1);
+                        array.Add(item.Node);
+                        size += item.Size;
+                        height = Math.Max(height, item.Height);
+                    }
+
+                    built = new Built(array, size, height + 1);
+                }
+                else
+                {
+                    var mapping = parser.Consume<MappingStart>();
+                    anchor = mapping.Anchor;
+                    built = ReadMapping(path, depth + 1);
+                }
+            }
+
+            if (!anchor.IsEmpty)
+            {
+                _anchors[anchor.Value] = built;
+            }
+
+            return built;
         }
+
+        // depth: the nesting level of this mapping.
+        private Built ReadMapping(string path, int depth)
+        {
+            var result = new JsonObject();
+            var lines = new Dictionary<string, long>(StringComparer.Ordinal);
+            var merged = new List<JsonObject>();
+            long size = 1;
+            var height = 0;
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyEvent = parser.Current!;
+                if (!parser.TryConsume<Scalar>(out var key))
+                {
+                    throw Fail(keyEvent, path, keyEvent is AnchorAlias
+                        ? "an alias as a mapping key is not supported"
+                        : "invalid map key: mapping keys must be scalars");
+                }
+
+                if (key.Value == "<<" && ((key.Style == ScalarStyle.Plain && key.Tag.IsEmpty) || (!key.Tag.IsEmpty && key.Tag.Value == MergeTag)))
+                {
+                    var source = Read(path, depth - 1);
+                    merged.AddRange(source.Node switch
+                    {
+                        JsonObject one => [one],
+                        JsonArray many when many.All(m => m is JsonObject) => many.Cast<JsonObject>(),
+                        _ => throw Fail(key, path, "map merge requires map or sequence of maps as the value"),
+                    });
+                    size += source.Size;
+                    height = Math.Max(height, source.Height - 1);
+                    continue;
+                }
+
+                var resolved = Resolve(key, path);
+                var name = YamlScalars.KeyName(resolved)
+                    ?? throw Fail(key, path, $"unsupported map key: a {resolved.ShortTag} key (\"{key.Value}\") cannot name a JSON field");
+                var field = Field(path, name);
+                if (lines.TryGetValue(name, out var line))
+                {
+                    throw Fail(key, field, $"mapping key \"{name}\" already defined at line {line}");
+                }
+
+                lines[name] = key.Start.Line;
+                if (!key.Anchor.IsEmpty)
+                {
+                    _anchors[key.Anchor.Value] = new Built(JsonValue.Create(name), 1, 0);
+                }
+
+                var value = Read(field, depth);
+                result[name] = value.Node;
+                size += value.Size;
+                height = Math.Max(height, value.Height);
+            }
+
+            // Merged entries never override the mapping's own keys; earlier sources win over later ones.
+            foreach (var source in merged)
+            {
+                foreach (var (name, value) in source)
+                {
+                    if (!result.ContainsKey(name))
+                    {
+                        result[name] = value?.DeepClone();
+                    }
+                }
+            }
+
+            return new Built(result, size, height + 1);
+        }
+
+        private JsonNode? ScalarNode(Scalar scalar, string path)
+        {
+            var value = Resolve(scalar, path);
+            switch (value.Type)
+            {
+                case ScalarType.Null:
+                    return null;
+                case ScalarType.Bool:
+                    return JsonValue.Create(value.Bool);
+                case ScalarType.Int or ScalarType.Uint:
+                    return JsonNode.Parse(value.Text);
+                case ScalarType.BigInt:
+                    return double.IsFinite(double.Parse(value.Text, CultureInfo.InvariantCulture))
+                        ? JsonNode.Parse(value.Text)
+                        : throw Fail(scalar, path, $"Invalid value: {scalar.Value}: out of range (a JSON number the API server reads must fit in a 64-bit float)");
+                case ScalarType.Float when !double.IsFinite(value.Float):
+                    throw Fail(scalar, path, $"Invalid value: {scalar.Value}: JSON has no infinity or NaN (quote it for the text)");
+                case ScalarType.Float:
+                    return JsonNode.Parse(YamlScalars.GoJsonFloat(value.Float));
+                default:
+                    return JsonValue.Create(value.Text);
+            }
+        }
+
+        private ScalarValue Resolve(Scalar scalar, string path)
+        {
+            if (scalar.Tag.IsEmpty)
+            {
+                return scalar.Style == ScalarStyle.Plain ? YamlScalars.ResolvePlain(scalar.Value) : ScalarValue.Of(scalar.Value);
+            }
+
+            return YamlScalars.ResolveTagged(scalar.Tag.Value, scalar.Value, out var error)
+                ?? throw Fail(scalar, path, error!);
+        }
+
+        private YamlJsonException Fail(ParsingEvent at, string path, string reason) =>
+            new(reason, at.Start.Line, at.Start.Column, path, document);
+
+        // go-yaml's allowedAliasRatio: up to 99% of a small document may come from aliases, 10% of a huge one.
+        private static double AllowedAliasRatio(long nodes) => nodes switch
+        {
+            <= 400_000 => 0.99,
+            >= 4_000_000 => 0.10,
+            _ => 0.99 - (0.89 * (nodes - 400_000) / 3_600_000.0),
+        };
     }
 
-    private enum PlainKind
-    {
-        String,
-        Null,
-        Boolean,
-        Number,
-        NotJson,
-    }
-
-    private static readonly HashSet<string> TrueWords = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];
-    private static readonly HashSet<string> FalseWords = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
-    private static readonly HashSet<string> NullWords = ["", "~", "null", "Null", "NULL"];
-
-    [GeneratedRegex(@"^[-+]?(0|[1-9][0-9_]*)$")]
-    private static partial Regex DecimalInteger();
-
-    [GeneratedRegex(@"^[-+]?0(x[0-9a-fA-F_]+|o[0-7_]+|b[01_]+|[0-7_]+)$")]
-    private static partial Regex PrefixedInteger();
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex Float();
-
-    [GeneratedRegex(@"^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")]
-    private static partial Regex NotJsonFloat();
-
-    private static PlainKind ResolvePlain(string text, out JsonNode? node)
-    {
-        node = null;
-        if (NullWords.Contains(text))
-        {
-            return PlainKind.Null;
-        }
-
-        if (TrueWords.Contains(text) || FalseWords.Contains(text))
-        {
-            node = JsonValue.Create(TrueWords.Contains(text));
-            return PlainKind.Boolean;
-        }
-
-        if (DecimalInteger().IsMatch(text) && long.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-        {
-            node = JsonValue.Create(integer);
-            return PlainKind.Number;
-        }
-
-        if (PrefixedInteger().IsMatch(text) && ParsePrefixed(text) is { } prefixed)
-        {
-            node = JsonValue.Create(prefixed);
-            return PlainKind.Number;
-        }
-
-        if (Float().IsMatch(text) && double.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            node = JsonNode.Parse(number.ToString("R", CultureInfo.InvariantCulture));
-            return PlainKind.Number;
-        }
-
-        if (NotJsonFloat().IsMatch(text))
-        {
-            return PlainKind.NotJson;
-        }
-
-        node = JsonValue.Create(text);
-        return PlainKind.String;
-    }
-
-    private static long? ParsePrefixed(string text)
-    {
-        var negative = text.StartsWith('-');
-        var digits = text.TrimStart('-', '+')[1..].Replace("_", "", StringComparison.Ordinal);
-        var (radix, body) = digits.Length > 0 && char.IsLetter(digits[0])
-            ? (digits[0] switch { 'x' => 16, 'o' => 8, _ => 2 }, digits[1..])
-            : (8, digits);
-        if (body.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            var value = Convert.ToInt64(body, radix);
-            return negative ? -value : value;
-        }
-        catch (OverflowException)
-        {
-            return null;
-        }
-    }
+    /// <summary>A path to a field of the object at path.</summary>
+    private static string Field(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
     private static void Write(IEmitter emitter, JsonNode? node)
     {
@@ -327,15 +395,16 @@ public static partial class YamlJson
     private static void WriteString(IEmitter emitter, string text)
     {
         var style = text.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal
-            : ResolvePlain(text, out _) != PlainKind.String || NeedsQuotes(text) ? ScalarStyle.DoubleQuoted
+            : text.Length == 0 || YamlScalars.ResolvePlain(text).Type != ScalarType.String || YamlScalars.LooksNumeric(text) || NeedsQuotes(text)
+                ? ScalarStyle.DoubleQuoted
             : ScalarStyle.Any;
         emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, text, style, style == ScalarStyle.Any, true));
     }
 
     // Plain scalars that other YAML readers (YAML 1.2 and 1.1 timestamp rules) would take for something else.
     private static bool NeedsQuotes(string text) =>
-        text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.StartsWith('=')
-            || TimestampLike().IsMatch(text));
+        text == "<<" || (text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.StartsWith('=')
+            || TimestampLike().IsMatch(text)));
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")]
     private static partial Regex TimestampLike();

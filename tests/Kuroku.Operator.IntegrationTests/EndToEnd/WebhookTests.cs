@@ -59,6 +59,14 @@ internal sealed class WebhookClient : IDisposable
         return (response.StatusCode, response.IsSuccessStatusCode ? JsonNode.Parse(text) : null);
     }
 
+    /// <summary>Posts any text as a JSON body; the status code and the body's text.</summary>
+    public async Task<(HttpStatusCode Code, string Body)> PostTextAsync(string url, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(url), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public static string WebhookUrl(OperatorOptions o) => $"https://localhost:{o.WebhookPort}{OperatorHost.WebhookPath}";
 
     public static string HttpUrl(OperatorOptions o, string path) => $"http://localhost:{o.HttpPort}{path}";
@@ -233,6 +241,43 @@ public sealed class WebhookTests(WebhookOperator fixture) : IClassFixture<Webhoo
         var (code, _) = await _client.PostAsync(WebhookClient.WebhookUrl(fixture.Options), new JsonObject { ["kind"] = "AdmissionReview" });
 
         code.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    public static TheoryData<string, HttpStatusCode, string> HostileBodies => new()
+    {
+        { "", HttpStatusCode.BadRequest, "the request body is not JSON" },
+        { "{\"apiVersion\":", HttpStatusCode.BadRequest, "the request body is not JSON" },
+        { "\"just a string\"", HttpStatusCode.BadRequest, "expected an admission.k8s.io/v1 AdmissionReview" },
+        { new string('[', 10_000) + new string(']', 10_000), HttpStatusCode.BadRequest, "the request body is not JSON" },
+        { "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":true}}", HttpStatusCode.BadRequest, "request.uid: Required value" },
+        { "{\"a\":\"" + new string('x', 8 * 1024 * 1024) + "\"}", HttpStatusCode.RequestEntityTooLarge, "larger than" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public async Task A_body_that_is_no_review_gets_a_status_never_a_server_error(string body, HttpStatusCode expected, string message)
+    {
+        var (code, text) = await _client.PostTextAsync(WebhookClient.WebhookUrl(fixture.Options), body);
+
+        code.Should().Be(expected);
+        var status = JsonNode.Parse(text)!;
+        status["kind"]!.GetValue<string>().Should().Be("Status");
+        status["message"]!.GetValue<string>().Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task An_object_with_fields_of_the_wrong_json_type_is_denied_naming_them()
+    {
+        var app = Example("minimal.yaml");
+        app["spec"]!["image"] = 42;
+        app["spec"]!["processes"]!["web"] = new JsonObject { ["replicas"] = "1e400" };
+
+        var response = await AdmitAsync("types-1", "CREATE", app);
+
+        response["allowed"]!.GetValue<bool>().Should().BeFalse();
+        response["status"]!["code"]!.GetValue<int>().Should().Be(422);
+        response["status"]!["details"]!["causes"]!.AsArray().Select(c => c!["field"]!.GetValue<string>())
+            .Should().BeEquivalentTo(["spec.image", "spec.processes.web.replicas"]);
     }
 }
 

@@ -15,7 +15,13 @@ public sealed class AdmissionHandlerTests
         {
             ["apiVersion"] = "admission.k8s.io/v1",
             ["kind"] = "AdmissionReview",
-            ["request"] = new JsonObject { ["uid"] = "req-1", ["operation"] = operation, ["object"] = app },
+            ["request"] = new JsonObject
+            {
+                ["uid"] = "req-1",
+                ["kind"] = new JsonObject { ["group"] = "kuroku.dev", ["version"] = "v1alpha1", ["kind"] = "WebApp" },
+                ["operation"] = operation,
+                ["object"] = app,
+            },
         };
     }
 
