@@ -48,7 +48,9 @@ public sealed class TestHookTests : ApiServerTest
 
         Server.Requests.Writes().Should().Be(0);
         Server.Requests.Count("get", "configmaps").Should().Be(1);
-        Server.Requests.Entries.Should().ContainSingle().Which.Should().Be(new Testing.ApiServer.Hooks.RequestRecord("get", "configmaps", "default", "c", 200));
+        var entry = Server.Requests.Entries.Should().ContainSingle().Subject;
+        entry.Should().Be(new Testing.ApiServer.Hooks.RequestRecord("get", "configmaps", "default", "c", 200) { UserAgent = entry.UserAgent });
+        entry.UserAgent.Should().NotBeEmpty("KubernetesClient sends one");
     }
 
     [Fact]
