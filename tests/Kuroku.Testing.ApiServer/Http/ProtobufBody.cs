@@ -89,16 +89,16 @@ public static class ProtobufBody
     public static IReadOnlyCollection<string> SupportedKinds => Kinds.Keys;
 
     /// <summary>The JSON object a protobuf body carries; a 415 for another kind, a 400 for a malformed body.</summary>
-    public static JsonObject Decode(ReadOnlySpan<byte> body)
+    public static JsonObject Decode(byte[] body)
     {
-        if (body.Length < Magic.Length || !body[..Magic.Length].SequenceEqual(Magic))
+        if (body.Length < Magic.Length || !body.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
             throw ApiException.BadRequest("the protobuf body does not start with the Kubernetes envelope \"k8s\\x00\"");
         }
 
         try
         {
-            var reader = new Reader(body[Magic.Length..].ToArray());
+            var reader = new Reader(body[Magic.Length..]);
             string apiVersion = "", kind = "";
             byte[] raw = [];
             while (!reader.End)
@@ -297,7 +297,8 @@ public static class ProtobufBody
                     _at += 8;
                     break;
                 case 2:
-                    _at += checked((int)Varint());
+                    var length = checked((int)Varint()); // read first: "_at += Varint()" would add to the old _at
+                    _at += length;
                     break;
                 case 5:
                     _at += 4;
