@@ -228,7 +228,10 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
     {
         await CreateHelloAsync();
         var other = "o-" + Guid.NewGuid().ToString("N")[..10];
-        await _cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = other } });
+        await _cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace
+        {
+            Metadata = new V1ObjectMeta { Name = other, Labels = new Dictionary<string, string> { [TestCluster.NamespaceLabel] = "true" } },
+        });
         try
         {
             var elsewhere = Hello();
