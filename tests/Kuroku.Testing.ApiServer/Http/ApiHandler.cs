@@ -722,7 +722,7 @@ public sealed class ApiHandler
     {
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.WriteAsync(document.ToJsonString(), ctx.RequestAborted);
+        await ctx.Response.Body.WriteAsync(StoredObject.Serialize(document), ctx.RequestAborted);
     }
 
     /// <summary>A response body as segments of stored JSON, written without copying them into one buffer first.</summary>
