@@ -1,9 +1,22 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Kuroku.Testing.ApiServer;
+using Kuroku.Testing.ApiServer.Benchmark;
 
 // dotnet run --project tests/Kuroku.Testing.ApiServer -- --kubeconfig PATH [--port N]
 // Exits 0 on SIGTERM, SIGINT (Ctrl-C) or SIGQUIT, after its port is closed; 2 on bad arguments; 3 when the port is taken.
+// dotnet run -c Release --project tests/Kuroku.Testing.ApiServer -- bench [--webapps N] [--clients C] [--namespaces N] [--page N]
+if (args is ["bench", ..])
+{
+    using var benchStop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        benchStop.Cancel();
+    };
+    return await ScaleBenchmark.RunAsync(args[1..], Console.Out, benchStop.Token);
+}
+
 string? kubeconfig = null;
 var port = 0;
 for (var i = 0; i < args.Length; i++)

@@ -213,9 +213,10 @@ public sealed class ApiHandler
             case "create":
                 {
                     var input = ParseObject(ctx, body);
+                    ApiOperations.Decode(type, input);
                     lock (Store.Gate)
                     {
-                        stored = _ops.Create(type, r.Namespace, input, dryRun);
+                        stored = _ops.Create(type, r.Namespace, input, dryRun, decoded: true);
                     }
 
                     return Render(201, type, stored, form);
@@ -224,6 +225,12 @@ public sealed class ApiHandler
             case "update":
                 {
                     var proposed = ParseObject(ctx, body);
+                    var whole = r.Subresource is null;
+                    if (whole)
+                    {
+                        ApiOperations.Decode(type, proposed);
+                    }
+
                     lock (Store.Gate)
                     {
                         if (r.Subresource == "scale")
@@ -231,7 +238,7 @@ public sealed class ApiHandler
                             return Payload.Json(200, _ops.UpdateScale(type, _ops.Get(type, r.Namespace, r.Name!), proposed, dryRun));
                         }
 
-                        stored = _ops.Update(type, r.Namespace, r.Name!, proposed, r.Subresource == "status", dryRun);
+                        stored = _ops.Update(type, r.Namespace, r.Name!, proposed, r.Subresource == "status", dryRun, decoded: whole);
                     }
 
                     return Render(200, type, stored, form);
@@ -374,7 +381,7 @@ public sealed class ApiHandler
             snapshot = true;
         }
 
-        IEnumerable<StoredObject> source;
+        IReadOnlyList<StoredObject> source;
         try
         {
             source = snapshot ? Store.ListAt(key, r.Namespace, after, revision) : Store.List(key, r.Namespace, after);
@@ -391,26 +398,35 @@ public sealed class ApiHandler
         var items = new List<StoredObject>();
         var more = false;
         var remaining = 0L;
-        foreach (var obj in source)
+        if (unfiltered)
         {
-            if (!labels.Matches(obj) || !fields.Matches(obj))
+            // The range's count is known: no need to walk what is left to count it.
+            var take = limit > 0 ? (int)Math.Min(limit, source.Count) : source.Count;
+            for (var i = 0; i < take; i++)
             {
-                continue;
+                items.Add(source[i]);
             }
 
-            if (limit > 0 && items.Count == limit)
+            remaining = source.Count - take;
+            more = remaining > 0;
+        }
+        else
+        {
+            foreach (var obj in source)
             {
-                more = true;
-                if (!unfiltered)
+                if (!labels.Matches(obj) || !fields.Matches(obj))
                 {
+                    continue;
+                }
+
+                if (limit > 0 && items.Count == limit)
+                {
+                    more = true;
                     break;
                 }
 
-                remaining++;
-                continue;
+                items.Add(obj);
             }
-
-            items.Add(obj);
         }
 
         // kube-apiserver gives remainingItemCount only when the LIST has no selector.

@@ -111,11 +111,20 @@ public sealed class Strategies
         }
     }
 
-    /// <summary>The status PrepareForCreate leaves (a Go struct, so it shows even when empty).</summary>
+    /// <summary>
+    /// The status PrepareForCreate leaves (a Go struct, so it shows even when empty), with the status defaults
+    /// that apply again whenever the object is read (a Namespace's phase Active, a claim's Pending).
+    /// </summary>
     public static void InitialStatus(string storageKey, JsonObject obj)
     {
         switch (storageKey)
         {
+            case "/namespaces":
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                break;
+            case "/persistentvolumeclaims":
+                obj["status"] = new JsonObject { ["phase"] = "Pending" };
+                break;
             case "apps/deployments" or "apps/replicasets" or "apps/statefulsets" or "apps/daemonsets" or "batch/jobs" or "batch/cronjobs":
                 obj["status"] = new JsonObject();
                 break;

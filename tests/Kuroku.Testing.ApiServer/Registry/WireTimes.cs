@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Kuroku.Testing.ApiServer.Defaults;
 
 namespace Kuroku.Testing.ApiServer.Registry;
 
@@ -14,10 +13,7 @@ namespace Kuroku.Testing.ApiServer.Registry;
 /// </summary>
 public static class WireTimes
 {
-    private static readonly FrozenSet<string> MicroTimes = new[] { "eventTime", "renewTime", "acquireTime" }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>Maps of user data: their keys are not fields.</summary>
-    private static readonly FrozenSet<string> Opaque = new[] { "data", "binaryData", "stringData", "labels", "annotations" }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> MicroTimes = new[] { "eventTime", "renewTime", "acquireTime", "lastObservedTime" }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Times = new[]
     {
@@ -26,22 +22,45 @@ public static class WireTimes
         "startedAt", "finishedAt", "time",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    public static void Normalize(JsonNode? node)
+    /// <summary>
+    /// Normalizes the time fields where built-in kinds have them: the object's own fields (an Event's), metadata's
+    /// and its managedFields', the spec's own (a Lease's), an Event's series, and anywhere under status
+    /// (conditions, container states). The rest of the spec (pod templates: large, no times) is not walked.
+    /// </summary>
+    public static void Normalize(JsonObject obj)
+    {
+        Fields(obj);
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            Fields(metadata);
+            foreach (var entry in (metadata["managedFields"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Fields(entry);
+            }
+        }
+
+        foreach (var key in new[] { "spec", "series" })
+        {
+            if (obj[key] is JsonObject child)
+            {
+                Fields(child);
+            }
+        }
+
+        Deep(obj["status"]);
+    }
+
+    private static void Deep(JsonNode? node)
     {
         switch (node)
         {
             case JsonObject o:
-                foreach (var (key, value) in o.ToList())
+                Fields(o);
+                foreach (var (_, value) in o)
                 {
-                    if (value is JsonValue && Fields.String(value) is { Length: > 0 } text
-                        && (Times.Contains(key) || MicroTimes.Contains(key))
-                        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+                    if (value is JsonObject or JsonArray)
                     {
-                        o[key] = MicroTimes.Contains(key) ? Micro(at) : Second(at);
-                    }
-                    else if (!Opaque.Contains(key))
-                    {
-                        Normalize(value);
+                        Deep(value);
                     }
                 }
 
@@ -49,10 +68,33 @@ public static class WireTimes
             case JsonArray a:
                 foreach (var item in a)
                 {
-                    Normalize(item);
+                    Deep(item);
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>The object's own time fields (not its children's).</summary>
+    private static void Fields(JsonObject o)
+    {
+        List<(string Key, string Value)>? changes = null;
+        foreach (var (key, value) in o)
+        {
+            if (value is JsonValue && (Times.Contains(key) || MicroTimes.Contains(key)) && Defaults.Fields.String(value) is { Length: > 0 } text
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                var normal = MicroTimes.Contains(key) ? Micro(at) : Second(at);
+                if (normal != text)
+                {
+                    (changes ??= []).Add((key, normal));
+                }
+            }
+        }
+
+        foreach (var (key, value) in changes ?? [])
+        {
+            o[key] = value;
         }
     }
 

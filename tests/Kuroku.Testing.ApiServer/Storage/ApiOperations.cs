@@ -40,9 +40,34 @@ public sealed partial class ApiOperations
     public StoredObject Get(ResourceType type, string? ns, string name) =>
         _store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
 
-    public StoredObject Create(ResourceType type, string? ns, JsonObject body, bool dryRun)
+    /// <summary>
+    /// What kube-apiserver does to a whole object it decodes from a request, before anything else: a custom
+    /// resource's schema pruning and defaults; a built-in kind's defaults and its timestamps to the second.
+    /// Needs no lock: the handler runs it on a create or update body before taking the store's lock.
+    /// </summary>
+    public static void Decode(ResourceType type, JsonObject obj)
     {
-        var obj = (JsonObject)body.DeepClone();
+        if (type.IsCustom)
+        {
+            if (type.Schema is not null)
+            {
+                StructuralSchema.PruneAndDefault(obj, type.Schema);
+            }
+
+            return;
+        }
+
+        BuiltInDefaults.Apply(type.StorageKey, obj);
+        WireTimes.Normalize(obj);
+    }
+
+    /// <summary>
+    /// POST: <paramref name="body"/> becomes the server's (it is changed and stored, not copied);
+    /// <paramref name="decoded"/> says <see cref="Decode"/> already ran on it.
+    /// </summary>
+    public StoredObject Create(ResourceType type, string? ns, JsonObject body, bool dryRun, bool decoded = false)
+    {
+        var obj = body;
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         obj["apiVersion"] = type.GroupVersion;
@@ -109,12 +134,15 @@ public sealed partial class ApiOperations
             obj.Remove("status");
         }
 
-        Admit(type, obj, null);
+        Admit(type, obj, null, decoded);
         return dryRun ? StoredObject.From(type.StorageKey, obj) : _store.Put(type.StorageKey, obj, null);
     }
 
-    /// <summary>PUT: replaces the object (not its status when the type has a status subresource); 409 on a stale resourceVersion.</summary>
-    public StoredObject Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun)
+    /// <summary>
+    /// PUT: replaces the object (not its status when the type has a status subresource); 409 on a stale
+    /// resourceVersion; <paramref name="decoded"/> says <see cref="Decode"/> already ran on the body.
+    /// </summary>
+    public StoredObject Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun, bool decoded = false)
     {
         var current = Get(type, ns, name);
         var bodyName = Fields.String(body["metadata"]?["name"]);
@@ -124,11 +152,14 @@ public sealed partial class ApiOperations
         }
 
         CheckResourceVersion(type, current, body);
-        return Replace(type, current, body, statusOnly, dryRun);
+        return Replace(type, current, body, statusOnly, dryRun, decoded);
     }
 
-    /// <summary>Applies a new version computed from <paramref name="current"/>, keeping what the request may not change.</summary>
-    public StoredObject Replace(ResourceType type, StoredObject current, JsonObject proposed, bool statusOnly, bool dryRun)
+    /// <summary>
+    /// Applies a new version computed from <paramref name="current"/>, keeping what the request may not change.
+    /// <paramref name="proposed"/> becomes the server's.
+    /// </summary>
+    public StoredObject Replace(ResourceType type, StoredObject current, JsonObject proposed, bool statusOnly, bool dryRun, bool decoded = false)
     {
         var before = current.ToNode();
         JsonObject updated;
@@ -139,7 +170,7 @@ public sealed partial class ApiOperations
         }
         else
         {
-            updated = (JsonObject)proposed.DeepClone();
+            updated = proposed;
             if (type.HasStatus)
             {
                 SetOrRemove(updated, "status", before["status"]?.DeepClone());
@@ -168,7 +199,7 @@ public sealed partial class ApiOperations
         }
         else
         {
-            Admit(type, updated, before);
+            Admit(type, updated, before, decoded);
         }
 
         if (Strategies.TracksGeneration(type) && SpecChanged(type, before, updated))
@@ -382,24 +413,22 @@ public sealed partial class ApiOperations
     };
 
     /// <summary>
-    /// What every write of a whole object goes through, as in kube-apiserver: schema pruning and defaults for a
-    /// custom resource; the kind's defaults, strategy and validation for a built-in one. Refuses with 422.
+    /// What every write of a whole object goes through, as in kube-apiserver: <see cref="Decode"/> (unless done),
+    /// then for a built-in kind its strategy and validation. Refuses with 422.
     /// </summary>
-    private void Admit(ResourceType type, JsonObject obj, JsonObject? old)
+    private void Admit(ResourceType type, JsonObject obj, JsonObject? old, bool decoded)
     {
         var name = ObjectStore.Name(obj);
+        if (!decoded)
+        {
+            Decode(type, obj);
+        }
+
         if (type.IsCustom)
         {
-            if (type.Schema is not null)
-            {
-                StructuralSchema.PruneAndDefault(obj, type.Schema);
-            }
-
             return;
         }
 
-        BuiltInDefaults.Apply(type.StorageKey, obj);
-        WireTimes.Normalize(obj);
         Refuse(type, name, old is null ? _strategies.PrepareForCreate(type, obj) : _strategies.PrepareForUpdate(type, old, obj));
         if (type.StorageKey == "apiextensions.k8s.io/customresourcedefinitions")
         {

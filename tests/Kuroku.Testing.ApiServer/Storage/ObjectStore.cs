@@ -40,8 +40,8 @@ public sealed class ObjectStore
     public StoredObject? Get(string storageKey, string? ns, string name) =>
         _buckets.TryGetValue(storageKey, out var bucket) && bucket.Objects.TryGetValue(StoredObject.KeyOf(ns, name), out var obj) ? obj : null;
 
-    /// <summary>The current objects of one resource, in one namespace or all, in key order.</summary>
-    public IEnumerable<StoredObject> List(string storageKey, string? ns, string? afterKey = null) =>
+    /// <summary>The current objects of one resource, in one namespace or all, after a key, in key order (a view: read it under the lock).</summary>
+    public IReadOnlyList<StoredObject> List(string storageKey, string? ns, string? afterKey = null) =>
         _buckets.TryGetValue(storageKey, out var bucket) ? Range(bucket, ns, afterKey) : [];
 
     public int Count(string storageKey) => _buckets.TryGetValue(storageKey, out var bucket) ? bucket.Objects.Count : 0;
@@ -57,7 +57,7 @@ public sealed class ObjectStore
     /// in key order: the current objects with the changes made since undone from the history.
     /// Throws 410 Expired when the history no longer reaches back that far.
     /// </summary>
-    public IEnumerable<StoredObject> ListAt(string storageKey, string? ns, string? afterKey, long revision)
+    public IReadOnlyList<StoredObject> ListAt(string storageKey, string? ns, string? afterKey, long revision)
     {
         if (!_buckets.TryGetValue(storageKey, out var bucket))
         {
@@ -96,14 +96,17 @@ public sealed class ObjectStore
         ((JsonObject)obj["metadata"]!)["resourceVersion"] = RevisionText(revision);
         var stored = StoredObject.From(storageKey, obj);
         var bucket = BucketOf(storageKey);
-        if (bucket.Objects.TryAdd(stored.Key, stored))
+        var at = bucket.IndexOf(stored.Key);
+        if (at >= 0)
         {
-            bucket.Keys.Add(stored.Key);
+            bucket.Ordered[at] = stored;
         }
         else
         {
-            bucket.Objects[stored.Key] = stored;
+            bucket.Ordered.Insert(~at, stored);
         }
+
+        bucket.Objects[stored.Key] = stored;
 
         Record(bucket, new StoredEvent(revision, previous is null ? "ADDED" : "MODIFIED", stored, previous));
         return stored;
@@ -118,7 +121,11 @@ public sealed class ObjectStore
         var gone = StoredObject.From(current.StorageKey, node);
         var bucket = BucketOf(current.StorageKey);
         bucket.Objects.Remove(current.Key);
-        bucket.Keys.Remove(current.Key);
+        var at = bucket.IndexOf(current.Key);
+        if (at >= 0)
+        {
+            bucket.Ordered.RemoveAt(at);
+        }
         Record(bucket, new StoredEvent(revision, "DELETED", gone, current));
         return gone;
     }
@@ -238,30 +245,68 @@ public sealed class ObjectStore
         return (lower, upper);
     }
 
-    private static IEnumerable<StoredObject> Range(Bucket bucket, string? ns, string? afterKey)
+    private static IReadOnlyList<StoredObject> Range(Bucket bucket, string? ns, string? afterKey)
     {
         var (lower, upper) = Bounds(ns, afterKey);
-        if (string.CompareOrdinal(lower, upper) > 0 || bucket.Keys.Count == 0)
-        {
-            yield break;
-        }
+        var start = bucket.IndexOf(lower);
+        start = start >= 0 ? (lower == afterKey ? start + 1 : start) : ~start;
+        var end = bucket.IndexOf(upper);
+        end = end >= 0 ? end : ~end;
+        return new RangeView(bucket.Ordered, start, Math.Max(start, end));
+    }
 
-        foreach (var key in bucket.Keys.GetViewBetween(lower, upper))
+    /// <summary>A slice of a bucket's ordered objects: its count and items without copying them.</summary>
+    private sealed class RangeView(List<StoredObject> ordered, int start, int end) : IReadOnlyList<StoredObject>
+    {
+        public int Count => end - start;
+
+        public StoredObject this[int index] => ordered[start + index];
+
+        public IEnumerator<StoredObject> GetEnumerator()
         {
-            if (key != afterKey && key != upper)
+            for (var i = start; i < end; i++)
             {
-                yield return bucket.Objects[key];
+                yield return ordered[i];
             }
         }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private sealed class Bucket
     {
-        public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
+        /// <summary>The objects in key order: a sorted array, so a range is two binary searches and a count is a subtraction.</summary>
+        public List<StoredObject> Ordered { get; } = [];
         public Dictionary<string, StoredObject> Objects { get; } = new(StringComparer.Ordinal);
         public LinkedList<StoredEvent> History { get; } = new();
         public List<Watcher> Watchers { get; } = [];
         public long CompactedThrough { get; set; }
+
+        /// <summary>List.BinarySearch's contract: the index of the key, or the complement of where it would go.</summary>
+        public int IndexOf(string key)
+        {
+            int lo = 0, hi = Ordered.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                var c = string.CompareOrdinal(Ordered[mid].Key, key);
+                if (c == 0)
+                {
+                    return mid;
+                }
+
+                if (c < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return ~lo;
+        }
     }
 }
 
