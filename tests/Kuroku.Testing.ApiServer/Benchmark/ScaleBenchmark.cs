@@ -47,6 +47,7 @@ public static class ScaleBenchmark
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
 
         var created = new long[1];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
@@ -62,6 +63,7 @@ public static class ScaleBenchmark
             }
         }, cancellationToken)));
         clock.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 
         var expectedEvents = created[0] - webapps * 2L; // the watches see everything but ControllerRevisions and Events
         var drain = Stopwatch.StartNew();
@@ -75,6 +77,7 @@ public static class ScaleBenchmark
         var memory = GC.GetTotalMemory(forceFullCollection: true) - baseline;
         var writes = server?.Requests.WritesBy(UserAgent) ?? 0;
         output.WriteLine(Invariant($"created {created[0]:N0} objects ({webapps:N0} WebApps x 7) with {clients} clients in {clock.Elapsed.TotalSeconds:F1} s: {created[0] / clock.Elapsed.TotalSeconds:N0} objects/s"));
+        output.WriteLine(Invariant($"CPU used by this process (server, clients and watch readers) meanwhile: {cpu.TotalSeconds:F1} s, {cpu.TotalMicroseconds / Math.Max(1, created[0]):N0} us per object: {created[0] / Math.Max(0.001, cpu.TotalSeconds):N0} objects per CPU-second"));
         output.WriteLine(Invariant($"watch events delivered to 4 watches: {Interlocked.Read(ref watched[0]):N0} of {expectedEvents:N0} ({drain.Elapsed.TotalSeconds:F1} s after the last create)"));
         if (server is not null)
         {

@@ -25,6 +25,8 @@ public sealed class ApiHandler
     private static readonly byte[] Close = "}"u8.ToArray();
     private static readonly byte[] CloseList = "]}"u8.ToArray();
     private static readonly byte[] EventEnd = "}\n"u8.ToArray();
+    private static readonly Dictionary<string, byte[]> EventStart = new[] { "ADDED", "MODIFIED", "DELETED" }
+        .ToDictionary(t => t, t => Encoding.UTF8.GetBytes($"{{\"type\":\"{t}\",\"object\":"), StringComparer.Ordinal);
 
     private readonly ApiOperations _ops;
     private readonly ResourceRegistry _registry;
@@ -654,7 +656,7 @@ public sealed class ApiHandler
     /// <summary>One watch event, written from the stored JSON: {"type":T,"object":...}\n.</summary>
     private void WriteEvent(PipeWriter writer, ResourceType type, ResponseForm form, WatchEvent e, string include, ref bool first)
     {
-        writer.Write(Encoding.UTF8.GetBytes($"{{\"type\":\"{e.Type}\",\"object\":"));
+        writer.Write(EventStart[e.Type]);
         var obj = e.Object!;
         switch (form.Shape)
         {

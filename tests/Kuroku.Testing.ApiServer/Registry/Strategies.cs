@@ -200,7 +200,7 @@ public sealed class Strategies
                 {
                     errors.Add(FieldError.Required("spec.selector", ""));
                 }
-                else if (!LabelSelector.Parse(LabelSelector.ToText(selector)).Matches(LabelSet.Of(spec["template"])))
+                else if (!SelectorMatches(selector, LabelSet.Of(spec["template"])))
                 {
                     errors.Add(FieldError.Invalid("spec.template.metadata.labels", null, "`selector` does not match template `labels`"));
                 }
@@ -214,6 +214,39 @@ public sealed class Strategies
         }
 
         return errors;
+    }
+
+    /// <summary>A metav1.LabelSelector object against labels (matchLabels all equal, matchExpressions all hold).</summary>
+    private static bool SelectorMatches(JsonObject selector, LabelSet labels)
+    {
+        foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])
+        {
+            if (!labels.TryGetValue(key, out var actual) || actual != JsonPathExpression.ToText(value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var e in Fields.Items(selector, "matchExpressions"))
+        {
+            var key = Fields.String(e["key"]) ?? "";
+            var values = (e["values"] as JsonArray ?? []).Select(JsonPathExpression.ToText).ToHashSet(StringComparer.Ordinal);
+            var has = labels.TryGetValue(key, out var actual);
+            var holds = Fields.String(e["operator"]) switch
+            {
+                "In" => has && values.Contains(actual),
+                "NotIn" => !has || !values.Contains(actual),
+                "Exists" => has,
+                "DoesNotExist" => !has,
+                _ => false,
+            };
+            if (!holds)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Immutable(List<FieldError> errors, string field, JsonNode? before, JsonNode? after)
