@@ -13,7 +13,7 @@ namespace Kuroku.Operator.IntegrationTests.ApiServer;
 /// </summary>
 public sealed class MetadataOnlyTests : ApiServerTest, IDisposable
 {
-    // What client-go's metadata client sends: protobuf first (not served here), then JSON.
+    // What client-go's metadata client sends: protobuf first (answered in JSON here), then JSON.
     private const string MetadataList = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
     private const string Metadata = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
 
@@ -83,7 +83,8 @@ public sealed class MetadataOnlyTests : ApiServerTest, IDisposable
         status["reason"]!.GetValue<string>().Should().Be("NotAcceptable");
         status["message"]!.GetValue<string>().Should().StartWith("only the following media types are accepted:");
 
-        (await GetAsync("api/v1/namespaces/default/configmaps", "application/vnd.kubernetes.protobuf")).Code.Should().Be(HttpStatusCode.NotAcceptable);
+        (await GetAsync("api/v1/namespaces/default/configmaps", "text/html")).Code.Should().Be(HttpStatusCode.NotAcceptable);
+        (await GetAsync("api/v1/namespaces/default/configmaps", "application/vnd.kubernetes.protobuf")).Code.Should().Be(HttpStatusCode.OK, "answered in JSON, which client-go decodes by the Content-Type");
         var (listCode, listStatus) = await GetAsync("api/v1/namespaces/default/configmaps", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
         listCode.Should().Be(HttpStatusCode.NotAcceptable);
         listStatus["message"]!.GetValue<string>().Should().StartWith("you requested PartialObjectMetadata, but the requested object is a list");
@@ -104,6 +105,7 @@ public sealed class MetadataOnlyTests : ApiServerTest, IDisposable
     [InlineData(null, ResponseShape.Object, "v1")]
     [InlineData("application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json", ResponseShape.Table, "v1beta1")]
     [InlineData("application/vnd.kubernetes.protobuf, application/json", ResponseShape.Object, "v1")]
+    [InlineData("application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1", ResponseShape.PartialObjectMetadataList, "v1")]
     [InlineData("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v2, application/json;as=Table;g=meta.k8s.io;v=v1", ResponseShape.Table, "v1")]
     [InlineData("application/json;as=PartialObjectMetadataList;g=apps;v=v1, application/json", ResponseShape.Object, "v1")]
     public void The_first_clause_the_server_can_serve_wins(string? accept, ResponseShape shape, string version)

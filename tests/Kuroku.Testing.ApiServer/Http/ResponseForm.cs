@@ -27,9 +27,10 @@ public sealed record ResponseForm(ResponseShape Shape, string MetaVersion = "v1"
 
     /// <summary>
     /// apiserver's negotiation.NegotiateOutputMediaType for a resource endpoint: the first clause of the
-    /// Accept header the server can serve wins. It serves JSON (application/json, and application/yaml,
-    /// */*, application/* answered with JSON), not protobuf or CBOR; a clause's as=/g=/v= parameters ask for
-    /// a transformation, acceptable only for Table, PartialObjectMetadata and PartialObjectMetadataList of
+    /// Accept header the server can serve wins. This server writes JSON only: application/json, and the
+    /// other media types kube-apiserver serves (application/yaml, protobuf, CBOR, */*), are answered in JSON,
+    /// which client-go decodes by the response's Content-Type. A clause's as=/g=/v= parameters ask for a
+    /// transformation, acceptable only for Table, PartialObjectMetadata and PartialObjectMetadataList of
     /// meta.k8s.io v1 or v1beta1. No acceptable clause: 406 NotAcceptable, as kube-apiserver answers.
     /// </summary>
     public static ResponseForm Negotiate(string? accept)
@@ -43,7 +44,7 @@ public sealed record ResponseForm(ResponseShape Shape, string MetaVersion = "v1"
         {
             var parts = clause.Split(';', StringSplitOptions.TrimEntries);
             var mediaType = parts[0].ToLowerInvariant();
-            if (mediaType is not ("application/json" or "application/yaml" or "*/*" or "application/*"))
+            if (mediaType is not ("application/json" or "application/yaml" or "application/vnd.kubernetes.protobuf" or "application/cbor" or "*/*" or "application/*"))
             {
                 continue;
             }
@@ -78,7 +79,7 @@ public sealed record ResponseForm(ResponseShape Shape, string MetaVersion = "v1"
             }
         }
 
-        throw ApiException.NotAcceptable("only the following media types are accepted: application/json, application/yaml");
+        throw ApiException.NotAcceptable("only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor");
     }
 
     /// <summary>A LIST asked for one object's shape (or a GET for a list's): 406, in kube-apiserver's words.</summary>
