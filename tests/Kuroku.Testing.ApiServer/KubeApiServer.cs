@@ -6,6 +6,7 @@ using Kuroku.Testing.ApiServer.Hooks;
 using Kuroku.Testing.ApiServer.Http;
 using Kuroku.Testing.ApiServer.Model;
 using Kuroku.Testing.ApiServer.Storage;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -76,6 +77,9 @@ public sealed class KubeApiServer : IAsyncDisposable
         options ??= new KubeApiServerOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
+        // A library must not take the process's signals: the host's console lifetime would eat SIGTERM and
+        // Ctrl-C (cancelling them) without stopping anything. Whoever runs the server (Program) handles them.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
@@ -100,7 +104,17 @@ public sealed class KubeApiServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ApiHandler(ops, registry, options, faults, requests, stopping.Token);
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is AddressInUseException || e.InnerException is AddressInUseException)
+        {
+            await app.DisposeAsync();
+            await gc.DisposeAsync();
+            stopping.Dispose();
+            throw new PortInUseException(options.Port, e);
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
@@ -185,7 +199,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     {
         lock (_ops.Store.Gate)
         {
-            return _ops.Store.Get($"{group}/{plural}", ns, name)?.DeepClone() as JsonObject;
+            return _ops.Store.Get($"{group}/{plural}", ns, name)?.ToNode();
         }
     }
 
@@ -194,7 +208,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     {
         lock (_ops.Store.Gate)
         {
-            return [.. _ops.Store.List($"{group}/{plural}", ns).Select(o => (JsonObject)o.DeepClone())];
+            return [.. _ops.Store.List($"{group}/{plural}", ns).Select(o => o.ToNode())];
         }
     }
 
@@ -207,4 +221,19 @@ public sealed class KubeApiServer : IAsyncDisposable
         await _gc.DisposeAsync();
         _stopping.Dispose();
     }
+}
+
+/// <summary>The port asked for is taken (another API server, or anything else, listens on it).</summary>
+public sealed class PortInUseException(int port, Exception inner)
+    : IOException($"port {port} on 127.0.0.1 is already in use: stop what listens there or choose another port", inner)
+{
+    public int Port { get; } = port;
+}
+
+/// <summary>A host lifetime that leaves the process's signals alone: the server stops when disposed.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -9,7 +9,10 @@ public sealed class KubeApiServerOptions
     /// <summary>How often a watch that allows bookmarks gets a BOOKMARK event.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many changes the watch history keeps; a watch from an older resourceVersion gets 410 Gone.</summary>
+    /// <summary>
+    /// How many changes the history keeps per resource (as the watch cache keeps one per resource): a watch or a
+    /// continued LIST from an older resourceVersion gets 410 Expired. Bounds the memory the history holds.
+    /// </summary>
     public int HistoryLimit { get; set; } = 10_000;
 
     /// <summary>How long after a deletion the garbage collector looks for dependents.</summary>

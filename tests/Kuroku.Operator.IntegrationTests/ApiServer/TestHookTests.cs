@@ -48,7 +48,40 @@ public sealed class TestHookTests : ApiServerTest
 
         Server.Requests.Writes().Should().Be(0);
         Server.Requests.Count("get", "configmaps").Should().Be(1);
-        Server.Requests.Entries.Should().ContainSingle().Which.Should().Be(new Testing.ApiServer.Hooks.RequestRecord("get", "configmaps", "default", "c", 200));
+        var entry = Server.Requests.Entries.Should().ContainSingle().Subject;
+        entry.Should().Be(new Testing.ApiServer.Hooks.RequestRecord("get", "configmaps", "default", "c", 200) { UserAgent = entry.UserAgent });
+        entry.UserAgent.Should().NotBeEmpty("KubernetesClient sends one");
+    }
+
+    [Fact]
+    public async Task The_request_log_records_group_subresource_and_user_agent_so_one_clients_writes_can_be_counted()
+    {
+        var deployment = await Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V1DeploymentSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx:1.27" }] },
+                },
+            },
+        }, "default");
+        deployment.Status = new V1DeploymentStatus { Replicas = 1 };
+        await Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(deployment, "web", "default");
+        using var benchmark = new HttpClient();
+        benchmark.DefaultRequestHeaders.UserAgent.ParseAdd("kuroku-benchmark/1.0");
+        using var body = new StringContent("""{"metadata":{"name":"from-benchmark"}}""", System.Text.Encoding.UTF8, "application/json");
+        (await benchmark.PostAsync(new Uri(Server.BaseUri, "api/v1/namespaces/default/configmaps"), body)).EnsureSuccessStatusCode();
+
+        var status = Server.Requests.Entries.Single(e => e.Verb == "update");
+        status.Should().BeEquivalentTo(new { Resource = "deployments/status", Group = "apps", Subresource = "status", Namespace = "default", Name = "web", StatusCode = 200 });
+        status.UserAgent.Should().NotContain("kuroku-benchmark");
+        Server.Requests.WritesBy("kuroku-benchmark").Should().Be(1);
+        Server.Requests.Entries.Single(e => e.UserAgent.Contains("kuroku-benchmark", StringComparison.Ordinal))
+            .Should().BeEquivalentTo(new { Verb = "create", Resource = "configmaps", Group = "", Subresource = (string?)null, StatusCode = 201 });
     }
 
     [Fact]

@@ -134,6 +134,34 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_history_is_bounded_per_resource_so_changes_to_others_do_not_expire_a_watch()
+    {
+        await using var server = await KubeApiServer.StartAsync(new KubeApiServerOptions { HistoryLimit = 3 });
+        using var client = server.CreateClient();
+        var a = await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "a" } }, "default");
+        for (var i = 0; i < 10; i++)
+        {
+            await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = $"s{i}" } }, "default");
+        }
+
+        async Task<string> FirstEventType()
+        {
+            using var response = await _http.GetAsync(new Uri(server.BaseUri, $"api/v1/namespaces/default/configmaps?watch=1&resourceVersion={a.Metadata.ResourceVersion}&timeoutSeconds=1"), HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var line = await reader.ReadLineAsync();
+            return line is null ? "END" : JsonNode.Parse(line)!["type"]!.GetValue<string>();
+        }
+
+        (await FirstEventType()).Should().Be("END", "ten Secret changes leave the ConfigMap history whole: the watch just times out");
+        for (var i = 0; i < 4; i++)
+        {
+            await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = $"c{i}" } }, "default");
+        }
+
+        (await FirstEventType()).Should().Be("ERROR", "four ConfigMap changes overflow its history of three");
+    }
+
+    [Fact]
     public async Task Dropping_watches_ends_the_streams_and_timeoutSeconds_ends_one()
     {
         using var dropped = await WatchAsync($"resourceVersion={_server.ResourceVersion}");

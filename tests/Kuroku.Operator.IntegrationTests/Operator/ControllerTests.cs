@@ -261,7 +261,7 @@ public sealed class ControllerTests : IAsyncLifetime
         wait.ExitCode.Should().Be(0, wait.StdErr);
     }
 
-    [InProcessFact]
+    [InProcessFact("counts the operator's writes in the server's request log, after marking the Deployments ready itself (no kubelet runs pods there)")]
     public async Task A_ready_app_in_steady_state_makes_no_writes()
     {
         var server = _cluster.Server!;
@@ -281,7 +281,7 @@ public sealed class ControllerTests : IAsyncLifetime
         server.Requests.Count("list").Should().Be(0, "resyncs come from the cache, not from the API server");
     }
 
-    [InProcessFact]
+    [InProcessFact("reads every write the operator made from the server's request log")]
     public async Task The_operator_writes_a_webapps_status_but_never_its_spec()
     {
         var server = _cluster.Server!;

@@ -217,7 +217,7 @@ public sealed class ReleaseTests : IAsyncLifetime
         }
     }
 
-    [InProcessFact]
+    [InProcessFact("holds back the ControllerRevision watch with a fault hook so the operator's cache lags, and counts Job creates in the request log")]
     public async Task A_timed_out_release_phase_is_not_started_again_while_the_cache_lags_behind()
     {
         await CreateLiveAsync();

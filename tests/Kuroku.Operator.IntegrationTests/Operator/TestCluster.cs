@@ -15,13 +15,17 @@ namespace Kuroku.Operator.IntegrationTests.Operator;
 
 /// <summary>
 /// The cluster a test runs against: the in-process API server, or, when KUROKU_TEST_KUBECONFIG names a
-/// kubeconfig, that real cluster. Each instance works in a namespace of its own, installs the CRD from
-/// crds/, and runs the operator in-process (scoped to that namespace) when asked.
+/// kubeconfig, that real cluster. Each instance works in a namespace of its own (labelled
+/// kuroku.dev/integration-test, deleted on dispose), installs the CRD from crds/, and runs the operator
+/// in-process (scoped to that namespace) when asked; its kubectl is bound to that namespace too.
 /// Test code goes through the Kubernetes API only, so it runs unchanged against either.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
     public const string KubeconfigVariable = "KUROKU_TEST_KUBECONFIG";
+
+    /// <summary>The label on every namespace a test creates (kubectl delete ns -l kuroku.dev/integration-test cleans up after an aborted run).</summary>
+    public const string NamespaceLabel = "kuroku.dev/integration-test";
 
     private readonly List<WebApplication> _operators = [];
     private readonly string _directory;
@@ -47,11 +51,14 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>This test's namespace (the kubeconfig's default namespace too).</summary>
     public string Namespace { get; }
 
-    public static async Task<TestCluster> StartAsync()
+    /// <summary>A cluster for one test: the real one KUROKU_TEST_KUBECONFIG names, else a new in-process server.</summary>
+    public static Task<TestCluster> StartAsync() => StartAsync(Environment.GetEnvironmentVariable(KubeconfigVariable));
+
+    /// <summary>A cluster for one test against the cluster this kubeconfig reaches (treated as real), or in-process when null.</summary>
+    public static async Task<TestCluster> StartAsync(string? real)
     {
         var directory = Directory.CreateTempSubdirectory("kuroku-it-").FullName;
         var ns = "t-" + Guid.NewGuid().ToString("N")[..10];
-        var real = Environment.GetEnvironmentVariable(KubeconfigVariable);
         KubeApiServer? server = null;
         string kubeconfig;
         if (string.IsNullOrEmpty(real))
@@ -65,7 +72,10 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         var cluster = new TestCluster(server, kubeconfig, directory, ns);
-        await cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        await cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace
+        {
+            Metadata = new V1ObjectMeta { Name = ns, Labels = new Dictionary<string, string> { [NamespaceLabel] = "true" } },
+        });
         await cluster.InstallCrdAsync();
         return cluster;
     }
@@ -137,10 +147,14 @@ public sealed class TestCluster : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A kubectl bound to this cluster, defaulting to this test's namespace.</summary>
+    /// <summary>
+    /// A kubectl for this cluster that acts in this test's namespace only: its kubeconfig (a copy, for a real
+    /// cluster) has the test namespace in its current context, and every invocation carries --namespace
+    /// (one naming another namespace, or --all-namespaces, is refused).
+    /// </summary>
     public Kubectl Kubectl()
     {
-        // A directory of its own: disposing the Kubectl deletes its kubeconfig's directory.
+        // A directory of its own: disposing the Kubectl deletes its kubeconfig's directory, never the user's.
         var path = Path.Combine(_directory, "kubectl-" + Guid.NewGuid().ToString("N")[..8], "config");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (Server is not null)
@@ -149,10 +163,10 @@ public sealed class TestCluster : IAsyncDisposable
         }
         else
         {
-            File.Copy(KubeconfigPath, path, overwrite: true);
+            File.WriteAllText(path, KubeconfigNamespace.Bind(File.ReadAllText(KubeconfigPath), Namespace));
         }
 
-        return new Kubectl(path);
+        return new Kubectl(path, @namespace: Namespace, deleteKubeconfigDirectory: true);
     }
 
     // ---- WebApps through the API, as a user would ----
@@ -235,15 +249,17 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// What the cluster's Job controller writes when the Job's pod exits 0 (SuccessCriteriaMet, then
-    /// Complete, succeeded=1, completionTime), through the /status subresource. A real cluster's Job
-    /// controller leaves a finished Job alone, so this works there too, whatever the Job's image.
+    /// What the cluster's Job controller writes when the Job's pod exits 0, through the /status subresource,
+    /// in a form kube-apiserver accepts (JobStatusRules): SuccessCriteriaMet and Complete together, no active
+    /// or terminating pod, the startTime the Job already has (set once, never changed), a completionTime not
+    /// before it, counters that never decrease. A real cluster's Job controller leaves a finished Job alone,
+    /// so this works there too, whatever the Job's image.
     /// </summary>
-    public Task CompleteJobAsync(string name) => WriteJobStatusAsync(name, now => new V1JobStatus
+    public Task CompleteJobAsync(string name) => WriteJobStatusAsync(name, (before, now) => new V1JobStatus
     {
-        StartTime = now,
         CompletionTime = now,
-        Succeeded = 1,
+        Succeeded = Math.Max(before?.Succeeded ?? 0, 1),
+        Failed = before?.Failed,
         Conditions =
         [
             new V1JobCondition { Type = "SuccessCriteriaMet", Status = "True", LastTransitionTime = now, LastProbeTime = now },
@@ -251,11 +267,11 @@ public sealed class TestCluster : IAsyncDisposable
         ],
     });
 
-    /// <summary>What the Job controller writes when the Job gives up: FailureTarget, then Failed=True with <paramref name="reason"/>.</summary>
-    public Task FailJobAsync(string name, string reason = "BackoffLimitExceeded") => WriteJobStatusAsync(name, now => new V1JobStatus
+    /// <summary>What the Job controller writes when the Job gives up: FailureTarget and Failed=True with <paramref name="reason"/>, under the same rules.</summary>
+    public Task FailJobAsync(string name, string reason = "BackoffLimitExceeded") => WriteJobStatusAsync(name, (before, now) => new V1JobStatus
     {
-        StartTime = now,
-        Failed = 1,
+        Succeeded = before?.Succeeded,
+        Failed = Math.Max(before?.Failed ?? 0, 1),
         Conditions =
         [
             new V1JobCondition { Type = "FailureTarget", Status = "True", Reason = reason, Message = "Job has reached the specified backoff limit", LastTransitionTime = now, LastProbeTime = now },
@@ -263,14 +279,18 @@ public sealed class TestCluster : IAsyncDisposable
         ],
     });
 
-    private async Task WriteJobStatusAsync(string name, Func<DateTime, V1JobStatus> status)
+    private async Task WriteJobStatusAsync(string name, Func<V1JobStatus?, DateTime, V1JobStatus> status)
     {
         for (var attempt = 0; ; attempt++)
         {
             var job = await Client.BatchV1.ReadNamespacedJobAsync(name, Namespace);
-            var started = job.Status?.StartTime;
-            job.Status = status(DateTime.UtcNow);
-            job.Status.StartTime = started ?? job.Status.StartTime; // a real Job controller may have started it already
+            // A Job controller may have started it already: its startTime stays. Times are to the second on the
+            // wire; a completionTime before the startTime (clock skew with a real cluster) would be refused.
+            var started = job.Status?.StartTime?.ToUniversalTime() ?? DateTime.UtcNow;
+            var now = new DateTime(Math.Max(DateTime.UtcNow.Ticks, started.Ticks), DateTimeKind.Utc);
+            var next = status(job.Status, now);
+            next.StartTime = started;
+            job.Status = next;
             try
             {
                 await Client.BatchV1.ReplaceNamespacedJobStatusAsync(job, name, Namespace);
@@ -357,17 +377,22 @@ public sealed class TestCluster : IAsyncDisposable
 }
 
 /// <summary>
-/// A test that needs the in-process API server (its fault hooks or request log): reported as skipped
-/// when <see cref="TestCluster.KubeconfigVariable"/> points the tests at a real cluster.
+/// A test that needs the in-process API server (a fault hook, the request log, or standing in for a
+/// controller a real cluster runs): reported as skipped, with what it needs as the reason, when
+/// <see cref="TestCluster.KubeconfigVariable"/> points the tests at a real cluster.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class InProcessFactAttribute : FactAttribute
 {
-    public InProcessFactAttribute()
+    /// <param name="why">What the test needs that a real cluster cannot give it, said as the skip reason.</param>
+    public InProcessFactAttribute(string why)
     {
+        Why = why;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TestCluster.KubeconfigVariable)))
         {
-            Skip = "needs the in-process API server's fault hooks or request log";
+            Skip = $"in-process API server only: {why}";
         }
     }
+
+    public string Why { get; }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json.Nodes;
 using Kuroku.Testing.ApiServer.Hooks;
@@ -7,9 +9,25 @@ using Kuroku.Testing.ApiServer.Storage;
 
 namespace Kuroku.Testing.ApiServer.Http;
 
-/// <summary>Routes every request: discovery, OpenAPI, and the resource verbs over <see cref="ApiOperations"/>.</summary>
+/// <summary>
+/// Routes every request: discovery, OpenAPI, and the resource verbs over <see cref="ApiOperations"/>.
+/// The store's lock is held only to read or write the store; responses are written from the objects'
+/// stored JSON outside it, so a LIST or a watch event costs copies, not serializations.
+/// </summary>
 public sealed class ApiHandler
 {
+    private const string ExpiredContinue =
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, " +
+        "or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an " +
+        "inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+    private static readonly byte[] Comma = ","u8.ToArray();
+    private static readonly byte[] Close = "}"u8.ToArray();
+    private static readonly byte[] CloseList = "]}"u8.ToArray();
+    private static readonly byte[] EventEnd = "}\n"u8.ToArray();
+    private static readonly Dictionary<string, byte[]> EventStart = new[] { "ADDED", "MODIFIED", "DELETED" }
+        .ToDictionary(t => t, t => Encoding.UTF8.GetBytes($"{{\"type\":\"{t}\",\"object\":"), StringComparer.Ordinal);
+
     private readonly ApiOperations _ops;
     private readonly ResourceRegistry _registry;
     private readonly KubeApiServerOptions _options;
@@ -43,7 +61,7 @@ public sealed class ApiHandler
                 return;
             }
 
-            var request = Parse(ctx.Request.Method, segments, ctx.Request.Query);
+            var request = Parse(ctx, segments);
             var delay = _faults.DelayFor(request.Verb, request.LogResource);
             if (delay > TimeSpan.Zero)
             {
@@ -52,43 +70,33 @@ public sealed class ApiHandler
 
             if (_faults.TakeFailure(request.Verb, request.LogResource) is { } failure)
             {
-                _log.Add(new RequestRecord(request.Verb, request.LogResource, request.Namespace, request.Name, failure.Code));
+                Log(request, failure.Code);
                 await WriteAsync(ctx, failure.Code, ApiException.Status(failure.Code, failure.Reason, $"injected failure for {request.Verb} {request.LogResource}"));
                 return;
             }
 
             if (request.Verb == "watch")
             {
-                _log.Add(new RequestRecord(request.Verb, request.LogResource, request.Namespace, request.Name, 200));
+                Log(request, 200);
                 await WatchAsync(ctx, request);
                 return;
             }
 
-            if ((ctx.Request.ContentType ?? "").StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal))
-            {
-                throw new ApiException(415, "UnsupportedMediaType",
-                    "this test API server speaks JSON only: protobuf request bodies (kubectl create <generator>) are not supported; use kubectl create -f or apply -f");
-            }
-
-            var body = await ReadBodyAsync(ctx);
-            (int Code, string Json) result;
+            Payload result;
             try
             {
-                lock (Store.Gate)
-                {
-                    result = Execute(ctx, request, body);
-                }
+                var form = ResponseForm.Negotiate(ctx.Request.Headers.Accept.ToString());
+                var body = await ReadBodyAsync(ctx);
+                result = Execute(ctx, request, body, form);
             }
             catch (ApiException e)
             {
-                _log.Add(new RequestRecord(request.Verb, request.LogResource, request.Namespace, request.Name, e.Code));
+                Log(request, e.Code);
                 throw;
             }
 
-            _log.Add(new RequestRecord(request.Verb, request.LogResource, request.Namespace, request.Name, result.Code));
-            ctx.Response.StatusCode = result.Code;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync(result.Json, ctx.RequestAborted);
+            Log(request, result.Code);
+            await result.WriteAsync(ctx);
         }
         catch (ApiException e)
         {
@@ -105,6 +113,13 @@ public sealed class ApiHandler
             await WriteAsync(ctx, 500, ApiException.Status(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
         }
     }
+
+    private void Log(ApiRequest r, int code) => _log.Add(new RequestRecord(r.Verb, r.LogResource, r.Namespace, r.Name, code)
+    {
+        Group = r.Type.Group,
+        Subresource = r.Subresource,
+        UserAgent = r.UserAgent,
+    });
 
     private (bool Handled, JsonNode? Document) Discover(HttpContext ctx, string[] s)
     {
@@ -126,12 +141,12 @@ public sealed class ApiHandler
         };
     }
 
-    private sealed record ApiRequest(string Verb, ResourceType Type, string? Namespace, string? Name, string? Subresource)
+    private sealed record ApiRequest(string Verb, ResourceType Type, string? Namespace, string? Name, string? Subresource, string UserAgent)
     {
         public string LogResource => Subresource is null ? Type.Plural : $"{Type.Plural}/{Subresource}";
     }
 
-    private ApiRequest Parse(string method, string[] s, IQueryCollection query)
+    private ApiRequest Parse(HttpContext ctx, string[] s)
     {
         var (group, version, rest) = s[0] == "api" ? ("", s[1], s[2..]) : (s[1], s[2], s[3..]);
         string? ns = null;
@@ -155,8 +170,8 @@ public sealed class ApiHandler
             throw NotFound();
         }
 
-        var watch = query["watch"].ToString() is "1" or "true";
-        var verb = (method, name) switch
+        var watch = ctx.Request.Query["watch"].ToString() is "1" or "true";
+        var verb = (ctx.Request.Method, name) switch
         {
             ("GET", null) => watch ? "watch" : "list",
             ("GET", _) => "get",
@@ -167,67 +182,105 @@ public sealed class ApiHandler
             ("DELETE", _) => "delete",
             _ => throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
         };
-        return new ApiRequest(verb, type, ns, name, sub);
+        return new ApiRequest(verb, type, ns, name, sub, ctx.Request.Headers.UserAgent.ToString());
     }
 
-    private (int, string) Execute(HttpContext ctx, ApiRequest r, string body)
+    private Payload Execute(HttpContext ctx, ApiRequest r, byte[] body, ResponseForm form)
     {
         var query = ctx.Request.Query;
         var dryRun = query.ContainsKey("dryRun");
         var type = r.Type;
+        StoredObject stored;
         switch (r.Verb)
         {
             case "get":
+                if (r.Subresource == "scale")
                 {
-                    var obj = _ops.Get(type, r.Namespace, r.Name!);
-                    return r.Subresource == "scale" ? Ok(_ops.GetScale(type, obj)) : Ok(Render(ctx, type, [obj]));
+                    lock (Store.Gate)
+                    {
+                        return Payload.Json(200, ApiOperations.GetScale(type, _ops.Get(type, r.Namespace, r.Name!)));
+                    }
                 }
+
+                lock (Store.Gate)
+                {
+                    stored = _ops.Get(type, r.Namespace, r.Name!);
+                }
+
+                return Render(200, type, stored, form);
 
             case "list":
-                {
-                    var items = Select(type, r.Namespace, query);
-                    return Ok(Render(ctx, type, items, list: true));
-                }
+                return List(r, query, form);
 
             case "create":
-                return (201, Present(type, _ops.Create(type, r.Namespace, ParseObject(body), dryRun)));
+                {
+                    var input = ParseObject(ctx, body);
+                    ApiOperations.Decode(type, input);
+                    lock (Store.Gate)
+                    {
+                        stored = _ops.Create(type, r.Namespace, input, dryRun, decoded: true);
+                    }
+
+                    return Render(201, type, stored, form);
+                }
 
             case "update":
                 {
-                    var proposed = ParseObject(body);
-                    if (r.Subresource == "scale")
+                    var proposed = ParseObject(ctx, body);
+                    var whole = r.Subresource is null;
+                    if (whole)
                     {
-                        return Ok(_ops.UpdateScale(type, _ops.Get(type, r.Namespace, r.Name!), proposed, dryRun));
+                        ApiOperations.Decode(type, proposed);
                     }
 
-                    return Ok(Present(type, _ops.Update(type, r.Namespace, r.Name!, proposed, r.Subresource == "status", dryRun)));
+                    lock (Store.Gate)
+                    {
+                        if (r.Subresource == "scale")
+                        {
+                            return Payload.Json(200, _ops.UpdateScale(type, _ops.Get(type, r.Namespace, r.Name!), proposed, dryRun));
+                        }
+
+                        stored = _ops.Update(type, r.Namespace, r.Name!, proposed, r.Subresource == "status", dryRun, decoded: whole);
+                    }
+
+                    return Render(200, type, stored, form);
                 }
 
             case "patch":
-                return Patch(ctx, r, body, dryRun);
+                return Patch(ctx, r, Encoding.UTF8.GetString(body), dryRun, form);
 
             case "delete":
                 {
-                    var options = string.IsNullOrWhiteSpace(body) ? null : ParseObject(body);
-                    var (obj, removed) = _ops.Delete(type, r.Namespace, r.Name!, options, query["propagationPolicy"].FirstOrDefault(), dryRun);
+                    var options = body.Length == 0 || body.All(b => char.IsWhiteSpace((char)b)) ? null : ParseObject(ctx, body);
+                    bool removed;
+                    lock (Store.Gate)
+                    {
+                        (stored, removed) = _ops.Delete(type, r.Namespace, r.Name!, options, query["propagationPolicy"].FirstOrDefault(), dryRun);
+                    }
+
                     if (removed && !type.IsCustom)
                     {
                         var details = ApiException.DetailsOf(type, r.Name);
-                        details["uid"] = obj["metadata"]?["uid"]?.DeepClone();
-                        return Ok(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details });
+                        details["uid"] = stored.Uid;
+                        return Payload.Json(200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details });
                     }
 
-                    return Ok(Present(type, obj));
+                    return Render(200, type, stored, form);
                 }
 
             case "deletecollection":
                 {
-                    foreach (var item in Select(type, r.Namespace, query))
+                    var labels = LabelSelector.Parse(query["labelSelector"].FirstOrDefault());
+                    var fields = FieldSelector.Parse(query["fieldSelector"].FirstOrDefault());
+                    lock (Store.Gate)
                     {
-                        _ops.Delete(type, ObjectStore.Namespace(item), ObjectStore.Name(item), null, query["propagationPolicy"].FirstOrDefault(), dryRun);
+                        foreach (var item in Store.List(type.StorageKey, r.Namespace).Where(o => labels.Matches(o) && fields.Matches(o)).ToList())
+                        {
+                            _ops.Delete(type, item.Namespace, item.Name, null, query["propagationPolicy"].FirstOrDefault(), dryRun);
+                        }
                     }
 
-                    return Ok(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
+                    return Payload.Json(200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
                 }
 
             default:
@@ -235,108 +288,278 @@ public sealed class ApiHandler
         }
     }
 
-    private (int, string) Patch(HttpContext ctx, ApiRequest r, string body, bool dryRun)
+    private Payload Patch(HttpContext ctx, ApiRequest r, string body, bool dryRun, ResponseForm form)
     {
         var type = r.Type;
         var contentType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim();
-        var current = r.Subresource == "scale" ? null : type.StorageKey is var key ? Store.Get(key, r.Namespace, r.Name!) : null;
-        if (contentType == "application/apply-patch+yaml")
+        JsonNode? patch = contentType switch
         {
-            var applied = YamlJson.Parse(body) as JsonObject ?? throw ApiException.BadRequest("the apply patch is not an object");
-            if (current is null && r.Subresource is null)
+            "application/merge-patch+json" or "application/json-patch+json" => ParseNode(body),
+            "application/strategic-merge-patch+json" when !type.IsCustom => ParseNode(body),
+            "application/apply-patch+yaml" => YamlJson.Parse(body) as JsonObject ?? throw ApiException.BadRequest("the apply patch is not an object"),
+            _ => throw ApiException.UnsupportedMediaType(contentType),
+        };
+        StoredObject stored;
+        lock (Store.Gate)
+        {
+            var current = r.Subresource == "scale" ? null : Store.Get(type.StorageKey, r.Namespace, r.Name!);
+            if (contentType == "application/apply-patch+yaml" && current is null && r.Subresource is null)
             {
-                return (201, Present(type, _ops.Create(type, r.Namespace, applied, dryRun)));
+                return Render(201, type, _ops.Create(type, r.Namespace, (JsonObject)patch!, dryRun), form);
+            }
+
+            var target = r.Subresource == "scale"
+                ? ApiOperations.GetScale(type, _ops.Get(type, r.Namespace, r.Name!))
+                : (current ?? throw ApiException.NotFound(type, r.Name!)).ToNode();
+            JsonNode? patched = contentType switch
+            {
+                "application/json-patch+json" => Patches.ApplyJsonPatch(target, patch as JsonArray ?? throw ApiException.BadRequest("a json patch must be an array")),
+                "application/strategic-merge-patch+json" => Patches.StrategicMergePatch(target, patch),
+                _ => Patches.MergePatch(target, patch),
+            };
+            var proposed = patched as JsonObject ?? throw ApiException.BadRequest("the patch did not produce an object");
+            if (r.Subresource == "scale")
+            {
+                return Payload.Json(200, _ops.UpdateScale(type, _ops.Get(type, r.Namespace, r.Name!), proposed, dryRun));
+            }
+
+            ApiOperations.CheckResourceVersion(type, current!, proposed);
+            stored = _ops.Replace(type, current!, proposed, r.Subresource == "status", dryRun);
+        }
+
+        return Render(200, type, stored, form);
+    }
+
+    /// <summary>One page of a LIST, read under the lock: the items, the resourceVersion they are at, the next token.</summary>
+    private sealed record Page(IReadOnlyList<StoredObject> Items, long Revision, string? Continue, long? Remaining);
+
+    private Payload List(ApiRequest r, IQueryCollection query, ResponseForm form)
+    {
+        form.CheckFor(list: true, r.Type.Kind);
+        var labels = LabelSelector.Parse(query["labelSelector"].FirstOrDefault());
+        var fields = FieldSelector.Parse(query["fieldSelector"].FirstOrDefault());
+        var limitText = query["limit"].FirstOrDefault();
+        var limit = 0L;
+        if (!string.IsNullOrEmpty(limitText) && (!long.TryParse(limitText, out limit) || limit < 0))
+        {
+            throw ApiException.BadRequest($"invalid limit: {limitText}");
+        }
+
+        var continueText = query["continue"].FirstOrDefault();
+        var rvText = query["resourceVersion"].FirstOrDefault();
+        Page page;
+        lock (Store.Gate)
+        {
+            page = ReadPage(r, labels, fields, limit, continueText, rvText, query["resourceVersionMatch"].FirstOrDefault());
+        }
+
+        return RenderList(r.Type, page, form);
+    }
+
+    private Page ReadPage(ApiRequest r, LabelSelector labels, FieldSelector fields, long limit, string? continueText, string? rvText, string? rvMatch)
+    {
+        var key = r.Type.StorageKey;
+        var revision = Store.Revision;
+        string? after = null;
+        var snapshot = false;
+        if (!string.IsNullOrEmpty(continueText))
+        {
+            if (!string.IsNullOrEmpty(rvText) && rvText != "0")
+            {
+                throw ApiException.BadRequest("specifying resource version is not allowed when using continue");
+            }
+
+            var token = ContinueToken.Decode(continueText);
+            after = token.StartAfter;
+            if (!token.Inconsistent)
+            {
+                revision = token.ResourceVersion;
+                snapshot = true;
+            }
+        }
+        else if (rvMatch == "Exact" && long.TryParse(rvText, out var exact))
+        {
+            revision = exact;
+            snapshot = true;
+        }
+
+        IReadOnlyList<StoredObject> source;
+        try
+        {
+            source = snapshot ? Store.ListAt(key, r.Namespace, after, revision) : Store.List(key, r.Namespace, after);
+        }
+        catch (ApiException e) when (e.Code == 410 && after is not null)
+        {
+            throw new ApiException(410, "Expired", ExpiredContinue)
+            {
+                ListMetadata = new JsonObject { ["continue"] = new ContinueToken(-1, after).Encode() },
+            };
+        }
+
+        var unfiltered = labels.IsEmpty && fields.IsEmpty;
+        var items = new List<StoredObject>();
+        var more = false;
+        var remaining = 0L;
+        if (unfiltered)
+        {
+            // The range's count is known: no need to walk what is left to count it.
+            var take = limit > 0 ? (int)Math.Min(limit, source.Count) : source.Count;
+            for (var i = 0; i < take; i++)
+            {
+                items.Add(source[i]);
+            }
+
+            remaining = source.Count - take;
+            more = remaining > 0;
+        }
+        else
+        {
+            foreach (var obj in source)
+            {
+                if (!labels.Matches(obj) || !fields.Matches(obj))
+                {
+                    continue;
+                }
+
+                if (limit > 0 && items.Count == limit)
+                {
+                    more = true;
+                    break;
+                }
+
+                items.Add(obj);
             }
         }
 
-        var target = r.Subresource == "scale"
-            ? _ops.GetScale(type, _ops.Get(type, r.Namespace, r.Name!))
-            : (JsonObject)(current ?? throw ApiException.NotFound(type, r.Name!)).DeepClone();
-        JsonNode? patched = contentType switch
-        {
-            "application/merge-patch+json" => Patches.MergePatch(target, ParseNode(body)),
-            "application/apply-patch+yaml" => Patches.MergePatch(target, YamlJson.Parse(body)),
-            "application/json-patch+json" => Patches.ApplyJsonPatch(target, ParseNode(body) as JsonArray ?? throw ApiException.BadRequest("a json patch must be an array")),
-            "application/strategic-merge-patch+json" when !type.IsCustom => Patches.StrategicMergePatch(target, ParseNode(body)),
-            _ => throw ApiException.UnsupportedMediaType(contentType),
-        };
-        var proposed = patched as JsonObject ?? throw ApiException.BadRequest("the patch did not produce an object");
-        if (r.Subresource == "scale")
-        {
-            return Ok(_ops.UpdateScale(type, _ops.Get(type, r.Namespace, r.Name!), proposed, dryRun));
-        }
-
-        ApiOperations.CheckResourceVersion(type, current!, proposed);
-        return Ok(Present(type, _ops.Replace(type, current!, proposed, r.Subresource == "status", dryRun)));
+        // kube-apiserver gives remainingItemCount only when the LIST has no selector.
+        return new Page(items, revision, more ? new ContinueToken(revision, items[^1].Key).Encode() : null, more && unfiltered ? remaining : null);
     }
 
-    private IReadOnlyList<JsonObject> Select(ResourceType type, string? ns, IQueryCollection query)
+    private Payload RenderList(ResourceType type, Page page, ResponseForm form)
     {
-        var labels = LabelSelector.Parse(query["labelSelector"].FirstOrDefault());
-        var fields = FieldSelector.Parse(query["fieldSelector"].FirstOrDefault());
-        return [.. Store.List(type.StorageKey, ns).Where(o => labels.Matches(o) && fields.Matches(o))];
-    }
-
-    private string Render(HttpContext ctx, ResourceType type, IReadOnlyList<JsonObject> items, bool list = false)
-    {
-        var rv = ObjectStore.RevisionText(Store.Revision);
-        if (WantsTable(ctx))
+        var metadata = new JsonObject { ["resourceVersion"] = ObjectStore.RevisionText(page.Revision) };
+        if (page.Continue is not null)
         {
-            var include = ctx.Request.Query["includeObject"].FirstOrDefault() ?? "Metadata";
-            return TableConverter.ToTable(type, items.Select(i => PresentNode(type, i)), include, _time.GetUtcNow(), rv).ToJsonString();
+            metadata["continue"] = page.Continue;
         }
 
-        if (!list)
+        if (page.Remaining is { } remaining)
         {
-            return Present(type, items[0]);
+            metadata["remainingItemCount"] = remaining;
         }
 
-        return new JsonObject
+        if (form.Shape == ResponseShape.Table)
         {
-            ["kind"] = type.ListKind,
-            ["apiVersion"] = type.GroupVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
-            ["items"] = new JsonArray([.. items.Select(i => (JsonNode)PresentNode(type, i))]),
+            var table = TableConverter.ToTable(type, page.Items.Select(i => Present(type, i)), IncludeObject(), _time.GetUtcNow(), ObjectStore.RevisionText(page.Revision));
+            table["metadata"] = metadata;
+            return Payload.Json(200, table);
+        }
+
+        var metaList = form.Shape == ResponseShape.PartialObjectMetadataList;
+        var header = new JsonObject
+        {
+            ["kind"] = metaList ? "PartialObjectMetadataList" : type.ListKind,
+            ["apiVersion"] = metaList ? form.MetaApiVersion : type.GroupVersion,
+            ["metadata"] = metadata,
         }.ToJsonString();
+        var segments = new List<ReadOnlyMemory<byte>>(page.Items.Count * 2 + 2) { Encoding.UTF8.GetBytes(header[..^1] + ",\"items\":[") };
+        var partialPrefix = metaList ? PartialPrefix(form) : null;
+        for (var i = 0; i < page.Items.Count; i++)
+        {
+            if (i > 0)
+            {
+                segments.Add(Comma);
+            }
+
+            if (partialPrefix is not null)
+            {
+                segments.Add(partialPrefix);
+                segments.Add(page.Items[i].MetadataJson);
+                segments.Add(Close);
+            }
+            else
+            {
+                segments.Add(ObjectJson(type, page.Items[i]));
+            }
+        }
+
+        segments.Add(CloseList);
+        return new Payload(200, segments);
+
+        string IncludeObject() => "Metadata";
     }
 
-    private static bool WantsTable(HttpContext ctx) =>
-        ctx.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
-
-    private static JsonObject PresentNode(ResourceType type, JsonObject obj)
+    /// <summary>One object in the negotiated form.</summary>
+    private Payload Render(int code, ResourceType type, StoredObject obj, ResponseForm form)
     {
-        var clone = (JsonObject)obj.DeepClone();
-        clone["apiVersion"] = type.GroupVersion;
-        return clone;
+        form.CheckFor(list: false, type.Kind);
+        return form.Shape switch
+        {
+            ResponseShape.Table => Payload.Json(code, TableConverter.ToTable(type, [Present(type, obj)], "Metadata", _time.GetUtcNow(), ObjectStore.RevisionText(obj.Revision))),
+            ResponseShape.PartialObjectMetadata => new Payload(code, [PartialPrefix(form), obj.MetadataJson, Close]),
+            _ => new Payload(code, [ObjectJson(type, obj)]),
+        };
     }
 
-    private static string Present(ResourceType type, JsonObject obj) => PresentNode(type, obj).ToJsonString();
+    private static byte[] PartialPrefix(ResponseForm form) =>
+        Encoding.UTF8.GetBytes($"{{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"{form.MetaApiVersion}\",\"metadata\":");
 
-    private static (int, string) Ok(JsonObject obj) => (200, obj.ToJsonString());
+    /// <summary>The stored JSON, as is when it was written in the version asked for (re-rendered only for another version of a CRD).</summary>
+    private static byte[] ObjectJson(ResourceType type, StoredObject obj)
+    {
+        if (obj.ApiVersion == type.GroupVersion)
+        {
+            return obj.Json;
+        }
 
-    private static (int, string) Ok(string json) => (200, json);
+        return StoredObject.Serialize(Present(type, obj));
+    }
+
+    private static JsonObject Present(ResourceType type, StoredObject obj)
+    {
+        var node = obj.ToNode();
+        node["apiVersion"] = type.GroupVersion;
+        return node;
+    }
 
     private async Task WatchAsync(HttpContext ctx, ApiRequest r)
     {
         var query = ctx.Request.Query;
-        var labels = LabelSelector.Parse(query["labelSelector"].FirstOrDefault());
-        var fields = FieldSelector.Parse(query["fieldSelector"].FirstOrDefault());
+        ResponseForm form;
+        LabelSelector labels;
+        FieldSelector fields;
+        long? from;
+        try
+        {
+            form = ResponseForm.Negotiate(ctx.Request.Headers.Accept.ToString());
+            labels = LabelSelector.Parse(query["labelSelector"].FirstOrDefault());
+            fields = FieldSelector.Parse(query["fieldSelector"].FirstOrDefault());
+            var rvText = query["resourceVersion"].FirstOrDefault();
+            from = string.IsNullOrEmpty(rvText) || rvText == "0" ? null
+                : long.TryParse(rvText, out var parsed) ? parsed : throw ApiException.BadRequest($"invalid resource version: {rvText}");
+        }
+        catch (ApiException e)
+        {
+            await WriteAsync(ctx, e.Code, e.ToStatus());
+            return;
+        }
+
         var ns = r.Namespace;
-        bool Matches(JsonObject o) => (ns is null || ObjectStore.Namespace(o) == ns) && labels.Matches(o) && fields.Matches(o);
-        var rvText = query["resourceVersion"].FirstOrDefault();
-        long? from = string.IsNullOrEmpty(rvText) || rvText == "0" ? null
-            : long.TryParse(rvText, out var parsed) ? parsed : throw ApiException.BadRequest($"invalid resource version: {rvText}");
-        var table = WantsTable(ctx);
+        bool Matches(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o) && fields.Matches(o);
         var bookmarks = query["allowWatchBookmarks"].ToString() is "1" or "true";
+        var initialEvents = query["sendInitialEvents"].ToString() is "1" or "true";
+        var include = query["includeObject"].FirstOrDefault() ?? "Metadata";
 
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         Watcher watcher;
+        long startRevision;
         try
         {
             lock (Store.Gate)
             {
-                watcher = Store.Watch(r.Type.StorageKey, Matches, from);
+                watcher = Store.Watch(r.Type.StorageKey, ns, Matches, from, initialEvents);
+                startRevision = Store.Revision;
             }
         }
         catch (ApiException e)
@@ -352,10 +575,11 @@ public sealed class ApiHandler
         }
 
         var first = true;
+        var writer = ctx.Response.BodyWriter;
         try
         {
             await ctx.Response.StartAsync(cts.Token);
-            await ctx.Response.Body.FlushAsync(cts.Token);
+            await writer.FlushAsync(cts.Token);
             var reader = watcher.Events.Reader;
             while (!cts.IsCancellationRequested)
             {
@@ -372,13 +596,22 @@ public sealed class ApiHandler
                 }
                 catch (OperationCanceledException) when (!cts.IsCancellationRequested)
                 {
-                    string bookmark;
+                    byte[]? bookmark = null;
                     lock (Store.Gate)
                     {
-                        bookmark = Bookmark(r.Type, table);
+                        // Only with nothing queued: a bookmark must not run ahead of events still to be sent.
+                        if (!reader.TryPeek(out _))
+                        {
+                            bookmark = Bookmark(r.Type, form, Store.Revision, initialEventsEnd: false);
+                        }
                     }
 
-                    await WriteLineAsync(ctx, bookmark, cts.Token);
+                    if (bookmark is not null)
+                    {
+                        writer.Write(bookmark);
+                        await writer.FlushAsync(cts.Token);
+                    }
+
                     continue;
                 }
 
@@ -387,22 +620,22 @@ public sealed class ApiHandler
                     break;
                 }
 
-                var lines = new StringBuilder();
-                lock (Store.Gate)
+                while (reader.TryRead(out var e))
                 {
-                    while (reader.TryRead(out var e))
+                    if (e.Type == WatchEvent.InitialEventsEnd)
                     {
-                        var obj = table
-                            ? TableConverter.ToTable(r.Type, [PresentNode(r.Type, e.Object)], query["includeObject"].FirstOrDefault() ?? "Metadata", _time.GetUtcNow(),
-                                e.Object["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "", withColumns: first)
-                            : PresentNode(r.Type, e.Object);
-                        first = false;
-                        lines.Append(new JsonObject { ["type"] = e.Type, ["object"] = obj }.ToJsonString()).Append('\n');
+                        writer.Write(Bookmark(r.Type, form, startRevision, initialEventsEnd: true));
+                        continue;
+                    }
+
+                    WriteEvent(writer, r.Type, form, e, include, ref first);
+                    if (writer.UnflushedBytes > 64 * 1024)
+                    {
+                        await writer.FlushAsync(cts.Token);
                     }
                 }
 
-                await ctx.Response.WriteAsync(lines.ToString(), cts.Token);
-                await ctx.Response.Body.FlushAsync(cts.Token);
+                await writer.FlushAsync(cts.Token);
             }
         }
         catch (OperationCanceledException)
@@ -420,13 +653,46 @@ public sealed class ApiHandler
         }
     }
 
-    private string Bookmark(ResourceType type, bool table)
+    /// <summary>One watch event, written from the stored JSON: {"type":T,"object":...}\n.</summary>
+    private void WriteEvent(PipeWriter writer, ResourceType type, ResponseForm form, WatchEvent e, string include, ref bool first)
     {
-        var metadata = new JsonObject { ["resourceVersion"] = ObjectStore.RevisionText(Store.Revision) };
-        var obj = table
-            ? new JsonObject { ["kind"] = "Table", ["apiVersion"] = "meta.k8s.io/v1", ["metadata"] = metadata, ["rows"] = new JsonArray() }
-            : new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.GroupVersion, ["metadata"] = metadata };
-        return new JsonObject { ["type"] = "BOOKMARK", ["object"] = obj }.ToJsonString();
+        writer.Write(EventStart[e.Type]);
+        var obj = e.Object!;
+        switch (form.Shape)
+        {
+            case ResponseShape.Table:
+                var table = TableConverter.ToTable(type, [Present(type, obj)], include, _time.GetUtcNow(), ObjectStore.RevisionText(obj.Revision), withColumns: first);
+                writer.Write(StoredObject.Serialize(table));
+                first = false;
+                break;
+            case ResponseShape.PartialObjectMetadata:
+                writer.Write(PartialPrefix(form));
+                writer.Write(obj.MetadataJson);
+                writer.Write(Close);
+                break;
+            default:
+                writer.Write(ObjectJson(type, obj));
+                break;
+        }
+
+        writer.Write(EventEnd);
+    }
+
+    private static byte[] Bookmark(ResourceType type, ResponseForm form, long revision, bool initialEventsEnd)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = ObjectStore.RevisionText(revision) };
+        if (initialEventsEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        var obj = form.Shape switch
+        {
+            ResponseShape.Table => new JsonObject { ["kind"] = "Table", ["apiVersion"] = form.MetaApiVersion, ["metadata"] = metadata, ["rows"] = new JsonArray() },
+            ResponseShape.PartialObjectMetadata => new JsonObject { ["kind"] = "PartialObjectMetadata", ["apiVersion"] = form.MetaApiVersion, ["metadata"] = metadata },
+            _ => new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.GroupVersion, ["metadata"] = metadata },
+        };
+        return Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "BOOKMARK", ["object"] = obj }.ToJsonString() + "\n");
     }
 
     private static async Task WriteLineAsync(HttpContext ctx, string json, CancellationToken cancellationToken = default)
@@ -435,10 +701,11 @@ public sealed class ApiHandler
         await ctx.Response.Body.FlushAsync(cancellationToken);
     }
 
-    private static async Task<string> ReadBodyAsync(HttpContext ctx)
+    private static async Task<byte[]> ReadBodyAsync(HttpContext ctx)
     {
-        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-        return await reader.ReadToEndAsync(ctx.RequestAborted);
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        return buffer.ToArray();
     }
 
     private static JsonNode? ParseNode(string body)
@@ -453,8 +720,17 @@ public sealed class ApiHandler
         }
     }
 
-    private static JsonObject ParseObject(string body) =>
-        ParseNode(body) as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object");
+    /// <summary>A create or update body: JSON, YAML, or the protobuf kubectl's typed clients send.</summary>
+    private static JsonObject ParseObject(HttpContext ctx, byte[] body)
+    {
+        var contentType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim();
+        return contentType switch
+        {
+            ProtobufBody.MediaType => ProtobufBody.Decode(body),
+            "application/yaml" => YamlJson.Parse(Encoding.UTF8.GetString(body)) as JsonObject ?? throw ApiException.BadRequest("the request body must be an object"),
+            _ => ParseNode(Encoding.UTF8.GetString(body)) as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object"),
+        };
+    }
 
     private static ApiException NotFound() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
@@ -464,6 +740,32 @@ public sealed class ApiHandler
     {
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.WriteAsync(document.ToJsonString(), ctx.RequestAborted);
+        await ctx.Response.Body.WriteAsync(StoredObject.Serialize(document), ctx.RequestAborted);
+    }
+
+    /// <summary>A response body as segments of stored JSON, written without copying them into one buffer first.</summary>
+    private sealed class Payload(int code, IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    {
+        public int Code { get; } = code;
+
+        public static Payload Json(int code, JsonNode node) => new(code, [StoredObject.Serialize(node)]);
+
+        public async Task WriteAsync(HttpContext ctx)
+        {
+            ctx.Response.StatusCode = Code;
+            ctx.Response.ContentType = "application/json";
+            ctx.Response.ContentLength = segments.Sum(s => (long)s.Length);
+            var writer = ctx.Response.BodyWriter;
+            foreach (var segment in segments)
+            {
+                writer.Write(segment.Span);
+                if (writer.UnflushedBytes > 64 * 1024)
+                {
+                    await writer.FlushAsync(ctx.RequestAborted);
+                }
+            }
+
+            await writer.FlushAsync(ctx.RequestAborted);
+        }
     }
 }

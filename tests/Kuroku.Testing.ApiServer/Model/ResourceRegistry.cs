@@ -7,16 +7,19 @@ namespace Kuroku.Testing.ApiServer.Model;
 /// <summary>The served resources: the built-ins plus one entry per served version of each CRD. Thread-safe.</summary>
 public sealed class ResourceRegistry
 {
+    private readonly Lock _gate = new();
     private ImmutableList<ResourceType> _custom = [];
+    private Snapshot _snapshot = new([.. BuiltInResources.All]);
     private long _revision;
 
     /// <summary>Changes each time a CRD is added, changed or removed (the hash in OpenAPI URLs).</summary>
     public long Revision => Interlocked.Read(ref _revision);
 
-    public IReadOnlyList<ResourceType> All => [.. BuiltInResources.All, .. _custom];
+    /// <summary>Every served type, built-ins first (a snapshot: every request reads it, a CRD change replaces it).</summary>
+    public IReadOnlyList<ResourceType> All => Volatile.Read(ref _snapshot).Types;
 
     public ResourceType? Find(string group, string version, string plural) =>
-        All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
+        Volatile.Read(ref _snapshot).ByPath.GetValueOrDefault((group, version, plural));
 
     public IEnumerable<ResourceType> VersionsOf(string storageKey) => All.Where(r => r.StorageKey == storageKey);
 
@@ -25,14 +28,27 @@ public sealed class ResourceRegistry
     {
         var types = FromCrd(crd);
         var name = crd["metadata"]?["name"]?.GetValue<string>() ?? "";
-        ImmutableInterlocked.Update(ref _custom, list => list.RemoveAll(t => $"{t.Plural}.{t.Group}" == name).AddRange(types));
-        Interlocked.Increment(ref _revision);
+        Change(list => list.RemoveAll(t => $"{t.Plural}.{t.Group}" == name).AddRange(types));
     }
 
-    public void Unregister(string crdName)
+    public void Unregister(string crdName) => Change(list => list.RemoveAll(t => $"{t.Plural}.{t.Group}" == crdName));
+
+    private void Change(Func<ImmutableList<ResourceType>, ImmutableList<ResourceType>> change)
     {
-        ImmutableInterlocked.Update(ref _custom, list => list.RemoveAll(t => $"{t.Plural}.{t.Group}" == crdName));
-        Interlocked.Increment(ref _revision);
+        lock (_gate)
+        {
+            _custom = change(_custom);
+            Volatile.Write(ref _snapshot, new Snapshot([.. BuiltInResources.All, .. _custom]));
+            Interlocked.Increment(ref _revision);
+        }
+    }
+
+    private sealed class Snapshot(IReadOnlyList<ResourceType> types)
+    {
+        public IReadOnlyList<ResourceType> Types { get; } = types;
+
+        public IReadOnlyDictionary<(string Group, string Version, string Plural), ResourceType> ByPath { get; } =
+            types.GroupBy(t => (t.Group, t.Version, t.Plural)).ToDictionary(g => g.Key, g => g.First());
     }
 
     /// <summary>The resource types a CRD declares, one per served version.</summary>

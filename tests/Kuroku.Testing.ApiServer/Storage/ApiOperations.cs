@@ -1,21 +1,26 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Kuroku.Testing.ApiServer.Defaults;
 using Kuroku.Testing.ApiServer.Model;
+using Kuroku.Testing.ApiServer.Registry;
 using Kuroku.Testing.ApiServer.Semantics;
 
 namespace Kuroku.Testing.ApiServer.Storage;
 
 /// <summary>
-/// The API semantics over the store: metadata, generation, optimistic concurrency, status and scale
-/// subresources, finalizers, cascading deletion, CRD registration. Callers hold <see cref="ObjectStore.Gate"/>.
+/// The API semantics over the store: metadata, defaults and strategies (<see cref="BuiltInDefaults"/>,
+/// <see cref="Strategies"/>), generation, optimistic concurrency, status and scale subresources,
+/// finalizers, cascading deletion, CRD registration. Callers hold <see cref="ObjectStore.Gate"/>.
 /// </summary>
 public sealed partial class ApiOperations
 {
     private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private static readonly string[] SystemMetadata = ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion"];
     private readonly ObjectStore _store;
     private readonly ResourceRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly Strategies _strategies = new();
     private readonly Random _random = new(1);
 
     public ApiOperations(ObjectStore store, ResourceRegistry registry, TimeProvider time)
@@ -30,22 +35,47 @@ public sealed partial class ApiOperations
 
     public ObjectStore Store => _store;
 
-    public string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public string Now() => WireTimes.Second(_time.GetUtcNow());
 
-    public JsonObject Get(ResourceType type, string? ns, string name) =>
+    public StoredObject Get(ResourceType type, string? ns, string name) =>
         _store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool dryRun)
+    /// <summary>
+    /// What kube-apiserver does to a whole object it decodes from a request, before anything else: a custom
+    /// resource's schema pruning and defaults; a built-in kind's defaults and its timestamps to the second.
+    /// Needs no lock: the handler runs it on a create or update body before taking the store's lock.
+    /// </summary>
+    public static void Decode(ResourceType type, JsonObject obj)
     {
-        var obj = (JsonObject)body.DeepClone();
+        if (type.IsCustom)
+        {
+            if (type.Schema is not null)
+            {
+                StructuralSchema.PruneAndDefault(obj, type.Schema);
+            }
+
+            return;
+        }
+
+        BuiltInDefaults.Apply(type.StorageKey, obj);
+        WireTimes.Normalize(obj);
+    }
+
+    /// <summary>
+    /// POST: <paramref name="body"/> becomes the server's (it is changed and stored, not copied);
+    /// <paramref name="decoded"/> says <see cref="Decode"/> already ran on it.
+    /// </summary>
+    public StoredObject Create(ResourceType type, string? ns, JsonObject body, bool dryRun, bool decoded = false)
+    {
+        var obj = body;
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         obj["apiVersion"] = type.GroupVersion;
         obj["kind"] = type.Kind;
         if (type.Namespaced)
         {
-            var bodyNs = metadata["namespace"]?.GetValue<string>();
-            if (bodyNs is not null && bodyNs.Length > 0 && bodyNs != ns)
+            var bodyNs = Fields.String(metadata["namespace"]);
+            if (bodyNs is { Length: > 0 } && bodyNs != ns)
             {
                 throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
             }
@@ -61,10 +91,10 @@ public sealed partial class ApiOperations
             metadata.Remove("namespace");
         }
 
-        var name = metadata["name"]?.GetValue<string>();
+        var name = Fields.String(metadata["name"]);
         if (string.IsNullOrEmpty(name))
         {
-            var prefix = metadata["generateName"]?.GetValue<string>();
+            var prefix = Fields.String(metadata["generateName"]);
             if (string.IsNullOrEmpty(prefix))
             {
                 throw ApiException.Invalid(type, "", "metadata.name", "Required value: name or generateName is required");
@@ -90,7 +120,7 @@ public sealed partial class ApiOperations
         metadata.Remove("deletionGracePeriodSeconds");
         metadata.Remove("resourceVersion");
         metadata.Remove("managedFields");
-        if (ManagesGeneration(type, obj))
+        if (Strategies.TracksGeneration(type))
         {
             metadata["generation"] = 1;
         }
@@ -104,105 +134,117 @@ public sealed partial class ApiOperations
             obj.Remove("status");
         }
 
-        Admit(type, obj);
-        return dryRun ? obj : _store.Put(type.StorageKey, obj, "ADDED", null);
+        Admit(type, obj, null, decoded);
+        return dryRun ? StoredObject.From(type.StorageKey, obj) : _store.Put(type.StorageKey, obj, null);
     }
 
-    /// <summary>PUT: replaces the object (not its status when the type has a status subresource); 409 on a stale resourceVersion.</summary>
-    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun)
+    /// <summary>
+    /// PUT: replaces the object (not its status when the type has a status subresource); 409 on a stale
+    /// resourceVersion; <paramref name="decoded"/> says <see cref="Decode"/> already ran on the body.
+    /// </summary>
+    public StoredObject Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun, bool decoded = false)
     {
         var current = Get(type, ns, name);
-        var bodyName = body["metadata"]?["name"]?.GetValue<string>();
+        var bodyName = Fields.String(body["metadata"]?["name"]);
         if (bodyName is not null && bodyName != name)
         {
             throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
         }
 
         CheckResourceVersion(type, current, body);
-        return Replace(type, current, body, statusOnly, dryRun);
+        return Replace(type, current, body, statusOnly, dryRun, decoded);
     }
 
-    /// <summary>Applies a new version computed from <paramref name="current"/>, keeping what the request may not change.</summary>
-    public JsonObject Replace(ResourceType type, JsonObject current, JsonObject proposed, bool statusOnly, bool dryRun)
+    /// <summary>
+    /// Applies a new version computed from <paramref name="current"/>, keeping what the request may not change.
+    /// <paramref name="proposed"/> becomes the server's.
+    /// </summary>
+    public StoredObject Replace(ResourceType type, StoredObject current, JsonObject proposed, bool statusOnly, bool dryRun, bool decoded = false)
     {
+        var before = current.ToNode();
         JsonObject updated;
         if (statusOnly)
         {
-            updated = (JsonObject)current.DeepClone();
+            updated = current.ToNode();
             SetOrRemove(updated, "status", proposed["status"]?.DeepClone());
         }
         else
         {
-            updated = (JsonObject)proposed.DeepClone();
+            updated = proposed;
             if (type.HasStatus)
             {
-                SetOrRemove(updated, "status", current["status"]?.DeepClone());
+                SetOrRemove(updated, "status", before["status"]?.DeepClone());
             }
         }
 
         var metadata = updated["metadata"] as JsonObject ?? [];
         updated["metadata"] = metadata;
-        var old = (JsonObject)current["metadata"]!;
-        foreach (var field in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion" })
+        var old = (JsonObject)before["metadata"]!;
+        foreach (var field in SystemMetadata)
         {
             SetOrRemove(metadata, field, old[field]?.DeepClone());
         }
 
         metadata.Remove("managedFields");
-        updated["apiVersion"] = current["apiVersion"]?.DeepClone();
+        updated["apiVersion"] = before["apiVersion"]?.DeepClone();
         updated["kind"] = type.Kind;
-        if (!statusOnly)
+        if (statusOnly)
         {
-            Admit(type, updated);
+            if (!type.IsCustom)
+            {
+                WireTimes.Normalize(updated);
+            }
+
+            Refuse(type, ObjectStore.Name(updated), Strategies.ValidateStatusUpdate(type, before, updated));
+        }
+        else
+        {
+            Admit(type, updated, before, decoded);
         }
 
-        if (ManagesGeneration(type, updated) && SpecChanged(type, current, updated))
+        if (Strategies.TracksGeneration(type) && SpecChanged(type, before, updated))
         {
             metadata["generation"] = (JsonPathExpression.ToLong(old["generation"]) ?? 0) + 1;
         }
 
-        if (JsonNode.DeepEquals(current, updated))
+        // As etcd3's GuaranteedUpdate: an update that changes nothing writes nothing and keeps the resourceVersion.
+        if (JsonNode.DeepEquals(before, JsonNode.Parse(StoredObject.Serialize(updated))))
         {
             return current;
         }
 
         if (metadata["deletionTimestamp"] is not null && (metadata["finalizers"] as JsonArray ?? []).Count == 0)
         {
-            return dryRun ? updated : RemoveNow(type, updated);
+            return dryRun ? StoredObject.From(type.StorageKey, updated) : RemoveNow(type, current);
         }
 
-        if (dryRun)
-        {
-            return updated;
-        }
-
-        return _store.Put(type.StorageKey, updated, "MODIFIED", current);
+        return dryRun ? StoredObject.From(type.StorageKey, updated) : _store.Put(type.StorageKey, updated, current);
     }
 
-    public static void CheckResourceVersion(ResourceType type, JsonObject current, JsonNode? proposed)
+    public static void CheckResourceVersion(ResourceType type, StoredObject current, JsonNode? proposed)
     {
-        var rv = proposed?["metadata"]?["resourceVersion"]?.GetValue<string>();
-        if (!string.IsNullOrEmpty(rv) && rv != current["metadata"]!["resourceVersion"]!.GetValue<string>())
+        var rv = Fields.String(proposed?["metadata"]?["resourceVersion"]);
+        if (!string.IsNullOrEmpty(rv) && rv != ObjectStore.RevisionText(current.Revision))
         {
-            throw ApiException.Conflict(type, ObjectStore.Name(current), "the object has been modified; please apply your changes to the latest version and try again");
+            throw ApiException.Conflict(type, current.Name, "the object has been modified; please apply your changes to the latest version and try again");
         }
     }
 
     /// <summary>DELETE: honours preconditions, finalizers (sets deletionTimestamp) and the propagation policy.</summary>
-    public (JsonObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, JsonObject? options, string? policy, bool dryRun)
+    public (StoredObject Object, bool Removed) Delete(ResourceType type, string? ns, string name, JsonObject? options, string? policy, bool dryRun)
     {
         var current = Get(type, ns, name);
         var preconditions = options?["preconditions"];
-        var uid = preconditions?["uid"]?.GetValue<string>();
-        if (uid is not null && uid != current["metadata"]!["uid"]!.GetValue<string>())
+        var uid = Fields.String(preconditions?["uid"]);
+        if (uid is not null && uid != current.Uid)
         {
-            throw ApiException.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current["metadata"]!["uid"]}");
+            throw ApiException.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}");
         }
 
-        var rv = preconditions?["resourceVersion"]?.GetValue<string>();
-        if (rv is not null && rv != current["metadata"]!["resourceVersion"]!.GetValue<string>())
+        var rv = Fields.String(preconditions?["resourceVersion"]);
+        if (rv is not null && rv != ObjectStore.RevisionText(current.Revision))
         {
-            throw ApiException.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current["metadata"]!["resourceVersion"]}");
+            throw ApiException.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.Revision}");
         }
 
         if (dryRun)
@@ -210,93 +252,90 @@ public sealed partial class ApiOperations
             return (current, true);
         }
 
-        policy = options?["propagationPolicy"]?.GetValue<string>() ?? policy ?? "Background";
+        policy = Fields.String(options?["propagationPolicy"]) ?? policy ?? "Background";
         if (options?["orphanDependents"]?.GetValue<bool>() == true)
         {
             policy = "Orphan";
         }
 
-        var ownerUid = current["metadata"]!["uid"]!.GetValue<string>();
         if (policy == "Orphan")
         {
-            foreach (var (key, dependent) in Dependents(ownerUid))
+            foreach (var dependent in Dependents(current.Uid))
             {
-                var orphan = (JsonObject)dependent.DeepClone();
+                var orphan = dependent.ToNode();
                 var refs = (JsonArray)orphan["metadata"]!["ownerReferences"]!;
-                foreach (var r in refs.Where(r => r?["uid"]?.GetValue<string>() == ownerUid).ToList())
+                foreach (var r in refs.Where(r => Fields.String(r?["uid"]) == current.Uid).ToList())
                 {
                     refs.Remove(r);
                 }
 
-                _store.Put(key, orphan, "MODIFIED", dependent);
+                _store.Put(dependent.StorageKey, orphan, dependent);
             }
         }
         else if (policy == "Foreground")
         {
-            foreach (var (key, dependent) in Dependents(ownerUid))
+            foreach (var dependent in Dependents(current.Uid))
             {
-                var dependentType = _registry.VersionsOf(key).First();
-                Delete(dependentType, ObjectStore.Namespace(dependent), ObjectStore.Name(dependent), null, "Foreground", false);
+                var dependentType = _registry.VersionsOf(dependent.StorageKey).First();
+                Delete(dependentType, dependent.Namespace, dependent.Name, null, "Foreground", false);
             }
         }
 
-        if ((current["metadata"]!["finalizers"] as JsonArray ?? []).Count > 0)
+        var node = current.ToNode();
+        if ((node["metadata"]!["finalizers"] as JsonArray ?? []).Count > 0)
         {
-            if (current["metadata"]!["deletionTimestamp"] is not null)
+            if (current.Terminating)
             {
                 return (current, false);
             }
 
-            var marked = (JsonObject)current.DeepClone();
-            marked["metadata"]!["deletionTimestamp"] = Now();
-            marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
-            return (_store.Put(type.StorageKey, marked, "MODIFIED", current), false);
+            node["metadata"]!["deletionTimestamp"] = Now();
+            node["metadata"]!["deletionGracePeriodSeconds"] = 0;
+            return (_store.Put(type.StorageKey, node, current), false);
         }
 
         return (RemoveNow(type, current), true);
     }
 
     /// <summary>The objects that name <paramref name="ownerUid"/> in their ownerReferences.</summary>
-    public IReadOnlyList<(string StorageKey, JsonObject Object)> Dependents(string ownerUid) =>
-        [.. _store.All().Where(e => (e.Object["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(r => r?["uid"]?.GetValue<string>() == ownerUid))];
+    public IReadOnlyList<StoredObject> Dependents(string ownerUid) =>
+        [.. _store.All().Where(o => o.OwnerUids.Contains(ownerUid, StringComparer.Ordinal))];
 
-    private JsonObject RemoveNow(ResourceType type, JsonObject current)
+    private StoredObject RemoveNow(ResourceType type, StoredObject current)
     {
-        var name = ObjectStore.Name(current);
         if (type.StorageKey == "/namespaces")
         {
-            foreach (var (key, obj) in _store.All().Where(e => ObjectStore.Namespace(e.Object) == name))
+            foreach (var obj in _store.All().Where(o => o.Namespace == current.Name))
             {
-                var t = _registry.VersionsOf(key).FirstOrDefault();
-                if (t is not null)
-                {
-                    _store.Remove(key, obj);
-                }
+                _strategies.Removed(obj.StorageKey, obj.ToNode);
+                _store.Remove(obj);
             }
         }
         else if (type.StorageKey == "apiextensions.k8s.io/customresourcedefinitions")
         {
-            var served = ResourceRegistry.FromCrd(current);
+            var served = ResourceRegistry.FromCrd(current.ToNode());
             foreach (var key in served.Select(s => s.StorageKey).Distinct())
             {
-                foreach (var obj in _store.List(key, null))
+                foreach (var obj in _store.List(key, null).ToList())
                 {
-                    _store.Remove(key, obj);
+                    _store.Remove(obj);
                 }
             }
 
-            _registry.Unregister(name);
+            _registry.Unregister(current.Name);
         }
 
-        var gone = _store.Remove(type.StorageKey, current);
+        _strategies.Removed(type.StorageKey, current.ToNode);
+        var gone = _store.Remove(current);
         ObjectRemoved?.Invoke();
         return gone;
     }
 
     /// <summary>The autoscaling/v1 Scale of an object with a scale subresource.</summary>
-    public JsonObject GetScale(ResourceType type, JsonObject obj)
+    public static JsonObject GetScale(ResourceType type, StoredObject stored)
     {
-        var scale = type.Scale ?? throw ApiException.NotFound(type, ObjectStore.Name(obj));
+        var scale = type.Scale ?? throw ApiException.NotFound(type, stored.Name);
+        var obj = stored.ToNode();
         var metadata = (JsonObject)obj["metadata"]!;
         var selector = JsonPathExpression.First(obj, scale.LabelSelectorPath ?? ".nothing");
         var status = new JsonObject { ["replicas"] = ToInt(JsonPathExpression.First(obj, scale.StatusReplicasPath)) };
@@ -325,17 +364,17 @@ public sealed partial class ApiOperations
     }
 
     /// <summary>Writes a Scale's spec.replicas into the object's specReplicasPath.</summary>
-    public JsonObject UpdateScale(ResourceType type, JsonObject current, JsonObject scaleBody, bool dryRun)
+    public JsonObject UpdateScale(ResourceType type, StoredObject current, JsonObject scaleBody, bool dryRun)
     {
-        var scale = type.Scale ?? throw ApiException.NotFound(type, ObjectStore.Name(current));
+        var scale = type.Scale ?? throw ApiException.NotFound(type, current.Name);
         CheckResourceVersion(type, current, scaleBody);
         var replicas = JsonPathExpression.ToLong(scaleBody["spec"]?["replicas"]) ?? 0;
         if (replicas < 0)
         {
-            throw ApiException.Invalid(type, ObjectStore.Name(current), "spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0");
+            throw ApiException.Invalid(type, current.Name, "spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0");
         }
 
-        var updated = (JsonObject)current.DeepClone();
+        var updated = current.ToNode();
         SetPath(updated, scale.SpecReplicasPath, replicas);
         return GetScale(type, Replace(type, current, updated, statusOnly: false, dryRun));
     }
@@ -344,7 +383,7 @@ public sealed partial class ApiOperations
     private void RegisterCrd(JsonObject crd)
     {
         var spec = crd["spec"] as JsonObject;
-        var storage = (spec?["versions"] as JsonArray ?? []).FirstOrDefault(v => v?["storage"]?.GetValue<bool>() == true)?["name"]?.GetValue<string>();
+        var storage = Fields.String((spec?["versions"] as JsonArray ?? []).FirstOrDefault(v => v?["storage"]?.GetValue<bool>() == true)?["name"]);
         var now = Now();
         if (crd["status"]?["conditions"] is JsonArray)
         {
@@ -373,42 +412,50 @@ public sealed partial class ApiOperations
         ["message"] = message,
     };
 
-    /// <summary>Type-specific defaulting and validation on create and update.</summary>
-    private void Admit(ResourceType type, JsonObject obj)
+    /// <summary>
+    /// What every write of a whole object goes through, as in kube-apiserver: <see cref="Decode"/> (unless done),
+    /// then for a built-in kind its strategy and validation. Refuses with 422.
+    /// </summary>
+    private void Admit(ResourceType type, JsonObject obj, JsonObject? old, bool decoded)
     {
-        if (type.IsCustom && type.Schema is not null)
+        var name = ObjectStore.Name(obj);
+        if (!decoded)
         {
-            StructuralSchema.PruneAndDefault(obj, type.Schema);
+            Decode(type, obj);
         }
 
-        switch (type.StorageKey)
+        if (type.IsCustom)
         {
-            case "/namespaces":
-                obj["status"] = new JsonObject { ["phase"] = obj["metadata"]?["deletionTimestamp"] is null ? "Active" : "Terminating" };
-                obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
-                break;
-            case "apiextensions.k8s.io/customresourcedefinitions":
-                var name = ObjectStore.Name(obj);
-                try
-                {
-                    var served = ResourceRegistry.FromCrd(obj);
-                    if (served.Count == 0 || $"{served[0].Plural}.{served[0].Group}" != name)
-                    {
-                        throw ApiException.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group");
-                    }
-                }
-                catch (Exception e) when (e is not ApiException)
-                {
-                    throw ApiException.Invalid(type, name, "spec", e.Message);
-                }
+            return;
+        }
 
-                RegisterCrd(obj);
-                break;
+        Refuse(type, name, old is null ? _strategies.PrepareForCreate(type, obj) : _strategies.PrepareForUpdate(type, old, obj));
+        if (type.StorageKey == "apiextensions.k8s.io/customresourcedefinitions")
+        {
+            try
+            {
+                var served = ResourceRegistry.FromCrd(obj);
+                if (served.Count == 0 || $"{served[0].Plural}.{served[0].Group}" != name)
+                {
+                    throw ApiException.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group");
+                }
+            }
+            catch (Exception e) when (e is not ApiException)
+            {
+                throw ApiException.Invalid(type, name, "spec", e.Message);
+            }
+
+            RegisterCrd(obj);
         }
     }
 
-    private static bool ManagesGeneration(ResourceType type, JsonObject obj) =>
-        type.IsCustom || obj.ContainsKey("spec") || type.StorageKey == "apiextensions.k8s.io/customresourcedefinitions";
+    private static void Refuse(ResourceType type, string name, IReadOnlyList<FieldError> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw ApiException.Invalid(type, name, errors);
+        }
+    }
 
     private static bool SpecChanged(ResourceType type, JsonObject before, JsonObject after)
     {
@@ -460,6 +507,8 @@ public sealed partial class ApiOperations
     }
 
     private static long ToInt(JsonNode? node) => JsonPathExpression.ToLong(node) ?? 0;
+
+    public static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();

@@ -56,44 +56,38 @@ public sealed class GarbageCollector : IAsyncDisposable
     public void Collect()
     {
         var store = _ops.Store;
-        var all = store.All().ToList();
-        var live = all.Select(e => e.Object["metadata"]?["uid"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, obj) in all)
+        var all = store.All();
+        var live = all.Select(o => o.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var obj in all)
         {
-            if (obj["metadata"]?["ownerReferences"] is not JsonArray refs || refs.Count == 0)
+            if (obj.OwnerUids.Count == 0 || obj.OwnerUids.All(live.Contains))
             {
                 continue;
             }
 
-            var missing = refs.Where(r => !live.Contains(r?["uid"]?.GetValue<string>() ?? "")).ToList();
-            if (missing.Count == 0)
+            var type = _registry.VersionsOf(obj.StorageKey).FirstOrDefault();
+            if (type is null || store.Get(obj.StorageKey, obj.Namespace, obj.Name) is not { } current || current.Revision != obj.Revision)
             {
                 continue;
             }
 
-            var type = _registry.VersionsOf(key).FirstOrDefault();
-            if (type is null)
+            if (obj.OwnerUids.All(uid => !live.Contains(uid)))
             {
-                continue;
-            }
-
-            if (missing.Count == refs.Count)
-            {
-                if (obj["metadata"]?["deletionTimestamp"] is null)
+                if (!obj.Terminating)
                 {
-                    _ops.Delete(type, ObjectStore.Namespace(obj), ObjectStore.Name(obj), null, "Background", dryRun: false);
+                    _ops.Delete(type, obj.Namespace, obj.Name, null, "Background", dryRun: false);
                 }
             }
             else
             {
-                var updated = (JsonObject)obj.DeepClone();
-                var updatedRefs = (JsonArray)updated["metadata"]!["ownerReferences"]!;
-                foreach (var r in updatedRefs.Where(r => !live.Contains(r?["uid"]?.GetValue<string>() ?? "")).ToList())
+                var updated = obj.ToNode();
+                var refs = (JsonArray)updated["metadata"]!["ownerReferences"]!;
+                foreach (var r in refs.Where(r => !live.Contains(r?["uid"]?.GetValue<string>() ?? "")).ToList())
                 {
-                    updatedRefs.Remove(r);
+                    refs.Remove(r);
                 }
 
-                store.Put(key, updated, "MODIFIED", obj);
+                store.Put(obj.StorageKey, updated, obj);
             }
         }
     }

@@ -6,166 +6,322 @@ using Kuroku.Testing.ApiServer.Semantics;
 namespace Kuroku.Testing.ApiServer.Storage;
 
 /// <summary>A change to one object, as the watch history keeps it.</summary>
-public sealed record StoredEvent(long Revision, string Type, string StorageKey, JsonObject Object, JsonObject? Previous);
+public sealed record StoredEvent(long Revision, string Type, StoredObject Object, StoredObject? Previous);
 
 /// <summary>
-/// All objects, keyed by storage key (group/plural), then namespace/name; a global resourceVersion counter;
-/// a bounded history of changes for watches. Every member must be called while holding <see cref="Gate"/>:
-/// stored JsonObjects are never mutated after they are stored, and never read outside the lock.
+/// All objects, per resource (storage key: group/plural) in the order of their keys ("namespace/name"),
+/// so a LIST of one namespace or from a continue token reads only its range; a global resourceVersion
+/// counter; per resource, a bounded history of changes that watches replay and continued LISTs use to
+/// serve later pages at the first page's resourceVersion (as the watch cache and etcd do).
+/// Every member must be called while holding <see cref="Gate"/>.
 /// </summary>
 public sealed class ObjectStore
 {
-    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
-    private readonly LinkedList<StoredEvent> _history = new();
-    private readonly List<Watcher> _watchers = [];
+    private const string AfterEveryKey = "\uffff";
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly int _historyLimit;
     private long _revision;
-    private long _compactedThrough;
 
     public ObjectStore(int historyLimit)
     {
-        _historyLimit = historyLimit;
+        _historyLimit = Math.Max(1, historyLimit);
     }
 
     public object Gate { get; } = new();
 
     public long Revision => _revision;
 
+    public int WatcherCount => _buckets.Values.Sum(b => b.Watchers.Count);
+
     public static string RevisionText(long revision) => revision.ToString(CultureInfo.InvariantCulture);
 
-    public JsonObject? Get(string storageKey, string? ns, string name) =>
-        _objects.TryGetValue(storageKey, out var bucket) && bucket.TryGetValue(Key(ns, name), out var obj) ? obj : null;
+    public static string Name(JsonObject obj) => Defaults.Fields.String(obj["metadata"]?["name"]) ?? "";
 
-    public IReadOnlyList<JsonObject> List(string storageKey, string? ns) =>
-        !_objects.TryGetValue(storageKey, out var bucket) ? []
-        : ns is null ? [.. bucket.Values]
-        : [.. bucket.Where(p => p.Key.StartsWith(ns + "/", StringComparison.Ordinal)).Select(p => p.Value)];
+    public StoredObject? Get(string storageKey, string? ns, string name) =>
+        _buckets.TryGetValue(storageKey, out var bucket) && bucket.Objects.TryGetValue(StoredObject.KeyOf(ns, name), out var obj) ? obj : null;
 
-    public IEnumerable<(string StorageKey, JsonObject Object)> All() =>
-        _objects.SelectMany(b => b.Value.Values.Select(o => (b.Key, o))).ToList();
+    /// <summary>The current objects of one resource, in one namespace or all, after a key, in key order (a view: read it under the lock).</summary>
+    public IReadOnlyList<StoredObject> List(string storageKey, string? ns, string? afterKey = null) =>
+        _buckets.TryGetValue(storageKey, out var bucket) ? Range(bucket, ns, afterKey) : [];
 
-    /// <summary>Stores a new version of an object (the caller's node becomes owned by the store) and notifies watchers.</summary>
-    public JsonObject Put(string storageKey, JsonObject obj, string eventType, JsonObject? previous)
+    public int Count(string storageKey) => _buckets.TryGetValue(storageKey, out var bucket) ? bucket.Objects.Count : 0;
+
+    /// <summary>Every object of every resource (a copy of the references: safe to change the store while iterating).</summary>
+    public IReadOnlyList<StoredObject> All() => [.. _buckets.Values.SelectMany(b => b.Objects.Values)];
+
+    /// <summary>The oldest resourceVersion a watch or a continued LIST of this resource can still start from.</summary>
+    public long CompactedThrough(string storageKey) => _buckets.TryGetValue(storageKey, out var bucket) ? bucket.CompactedThrough : 0;
+
+    /// <summary>
+    /// The objects of one resource as they were at <paramref name="revision"/>, after <paramref name="afterKey"/>,
+    /// in key order: the current objects with the changes made since undone from the history.
+    /// Throws 410 Expired when the history no longer reaches back that far.
+    /// </summary>
+    public IReadOnlyList<StoredObject> ListAt(string storageKey, string? ns, string? afterKey, long revision)
     {
-        var revision = ++_revision;
-        obj["metadata"]!["resourceVersion"] = RevisionText(revision);
-
-        // Re-parsed, every number reads as any CLR numeric type (GetValue<long> on a stored int works).
-        obj = Normalize(obj);
-        if (!_objects.TryGetValue(storageKey, out var bucket))
+        if (!_buckets.TryGetValue(storageKey, out var bucket))
         {
-            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-            _objects[storageKey] = bucket;
+            return [];
         }
 
-        bucket[Key(Namespace(obj), Name(obj))] = obj;
-        Record(new StoredEvent(revision, eventType, storageKey, obj, previous));
-        return obj;
+        if (revision < bucket.CompactedThrough)
+        {
+            throw ApiException.Gone($"too old resource version: {revision} ({bucket.CompactedThrough})");
+        }
+
+        if (bucket.History.Last is not { } last || last.Value.Revision <= revision)
+        {
+            return Range(bucket, ns, afterKey);
+        }
+
+        // Newest first: the last assignment for a key is its state just before the oldest change after revision.
+        var then = new Dictionary<string, StoredObject?>(StringComparer.Ordinal);
+        for (var node = last; node is not null && node.Value.Revision > revision; node = node.Previous)
+        {
+            then[node.Value.Object.Key] = node.Value.Previous;
+        }
+
+        var (lower, upper) = Bounds(ns, afterKey);
+        bool InRange(string key) => string.CompareOrdinal(key, lower) >= 0 && string.CompareOrdinal(key, upper) < 0 && key != afterKey;
+        var items = Range(bucket, ns, afterKey).Where(o => !then.ContainsKey(o.Key)).ToList();
+        items.AddRange(then.Where(p => p.Value is not null && InRange(p.Key)).Select(p => p.Value!));
+        items.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return items;
+    }
+
+    /// <summary>Stores a new version of an object (ADDED when there was none) and notifies watchers.</summary>
+    public StoredObject Put(string storageKey, JsonObject obj, StoredObject? previous)
+    {
+        var revision = ++_revision;
+        ((JsonObject)obj["metadata"]!)["resourceVersion"] = RevisionText(revision);
+        var stored = StoredObject.From(storageKey, obj);
+        var bucket = BucketOf(storageKey);
+        var at = bucket.IndexOf(stored.Key);
+        if (at >= 0)
+        {
+            bucket.Ordered[at] = stored;
+        }
+        else
+        {
+            bucket.Ordered.Insert(~at, stored);
+        }
+
+        bucket.Objects[stored.Key] = stored;
+
+        Record(bucket, new StoredEvent(revision, previous is null ? "ADDED" : "MODIFIED", stored, previous));
+        return stored;
     }
 
     /// <summary>Removes an object; watchers get DELETED with the object at the deletion's resourceVersion.</summary>
-    public JsonObject Remove(string storageKey, JsonObject current)
+    public StoredObject Remove(StoredObject current)
     {
         var revision = ++_revision;
-        var gone = Normalize(current);
-        gone["metadata"]!["resourceVersion"] = RevisionText(revision);
-        _objects[storageKey].Remove(Key(Namespace(current), Name(current)));
-        Record(new StoredEvent(revision, "DELETED", storageKey, gone, current));
+        var node = current.ToNode();
+        ((JsonObject)node["metadata"]!)["resourceVersion"] = RevisionText(revision);
+        var gone = StoredObject.From(current.StorageKey, node);
+        var bucket = BucketOf(current.StorageKey);
+        bucket.Objects.Remove(current.Key);
+        var at = bucket.IndexOf(current.Key);
+        if (at >= 0)
+        {
+            bucket.Ordered.RemoveAt(at);
+        }
+        Record(bucket, new StoredEvent(revision, "DELETED", gone, current));
         return gone;
     }
 
     /// <summary>
-    /// Starts a watch. From a revision: replays the history after it, or throws 410 Gone when it is compacted.
-    /// Without one: the current objects as ADDED first.
+    /// Starts a watch. From a revision: replays the history after it, or throws 410 Expired when it is compacted.
+    /// Without one (or with <paramref name="initialEvents"/>): the current objects as ADDED first, then, for
+    /// initialEvents, the end marker the handler turns into the "initial-events-end" bookmark.
     /// </summary>
-    public Watcher Watch(string storageKey, Func<JsonObject, bool> matches, long? fromRevision)
+    public Watcher Watch(string storageKey, string? ns, Func<StoredObject, bool> matches, long? fromRevision, bool initialEvents)
     {
+        var bucket = BucketOf(storageKey);
         var watcher = new Watcher(storageKey, matches);
-        if (fromRevision is { } from)
+        if (fromRevision is { } from && !initialEvents)
         {
-            if (from < _compactedThrough)
+            if (from < bucket.CompactedThrough)
             {
-                throw ApiException.Gone($"too old resource version: {from} ({_compactedThrough})");
+                throw ApiException.Gone($"too old resource version: {from} ({bucket.CompactedThrough})");
             }
 
-            foreach (var e in _history.Where(e => e.Revision > from && e.StorageKey == storageKey))
+            foreach (var e in bucket.History.Where(e => e.Revision > from))
             {
                 watcher.Offer(e);
             }
         }
         else
         {
-            foreach (var obj in List(storageKey, null).Where(matches))
+            foreach (var obj in Range(bucket, ns, null).Where(matches))
             {
-                watcher.Events.Writer.TryWrite(("ADDED", obj));
+                watcher.Events.Writer.TryWrite(new WatchEvent("ADDED", obj));
+            }
+
+            if (initialEvents)
+            {
+                watcher.Events.Writer.TryWrite(new WatchEvent(WatchEvent.InitialEventsEnd, null));
             }
         }
 
-        _watchers.Add(watcher);
+        bucket.Watchers.Add(watcher);
         return watcher;
     }
 
     public void StopWatching(Watcher watcher)
     {
-        _watchers.Remove(watcher);
+        if (_buckets.TryGetValue(watcher.StorageKey, out var bucket))
+        {
+            bucket.Watchers.Remove(watcher);
+        }
+
         watcher.Events.Writer.TryComplete();
     }
 
     /// <summary>Ends every open watch stream (clients see the response end and must watch again).</summary>
     public int DropWatches()
     {
-        var count = _watchers.Count;
-        foreach (var w in _watchers)
+        var count = 0;
+        foreach (var bucket in _buckets.Values)
         {
-            w.Events.Writer.TryComplete();
+            foreach (var w in bucket.Watchers)
+            {
+                w.Events.Writer.TryComplete();
+            }
+
+            count += bucket.Watchers.Count;
+            bucket.Watchers.Clear();
         }
 
-        _watchers.Clear();
         return count;
     }
 
-    /// <summary>Forgets the history: a watch from any resourceVersion older than the current one gets 410 Gone.</summary>
+    /// <summary>Forgets the history: a watch or a continued LIST from any resourceVersion older than the current one gets 410.</summary>
     public void Compact()
     {
-        _history.Clear();
-        _compactedThrough = _revision;
+        foreach (var bucket in _buckets.Values)
+        {
+            bucket.History.Clear();
+            bucket.CompactedThrough = _revision;
+        }
     }
 
-    public int WatcherCount => _watchers.Count;
-
-    private void Record(StoredEvent e)
+    private Bucket BucketOf(string storageKey)
     {
-        _history.AddLast(e);
-        while (_history.Count > _historyLimit)
+        if (!_buckets.TryGetValue(storageKey, out var bucket))
         {
-            _compactedThrough = _history.First!.Value.Revision;
-            _history.RemoveFirst();
+            bucket = new Bucket();
+            _buckets[storageKey] = bucket;
         }
 
-        foreach (var w in _watchers)
+        return bucket;
+    }
+
+    private void Record(Bucket bucket, StoredEvent e)
+    {
+        bucket.History.AddLast(e);
+        while (bucket.History.Count > _historyLimit)
         {
-            if (w.StorageKey == e.StorageKey)
+            bucket.CompactedThrough = bucket.History.First!.Value.Revision;
+            bucket.History.RemoveFirst();
+        }
+
+        foreach (var w in bucket.Watchers)
+        {
+            w.Offer(e);
+        }
+    }
+
+    private static (string Lower, string Upper) Bounds(string? ns, string? afterKey)
+    {
+        // Keys of one namespace are "ns/name": they sort between "ns/" and "ns0" ('0' follows '/').
+        var lower = ns is null ? "" : ns + "/";
+        var upper = ns is null ? AfterEveryKey : ns + "0";
+        if (afterKey is not null && string.CompareOrdinal(afterKey, lower) > 0)
+        {
+            lower = afterKey;
+        }
+
+        return (lower, upper);
+    }
+
+    private static IReadOnlyList<StoredObject> Range(Bucket bucket, string? ns, string? afterKey)
+    {
+        var (lower, upper) = Bounds(ns, afterKey);
+        var start = bucket.IndexOf(lower);
+        start = start >= 0 ? (lower == afterKey ? start + 1 : start) : ~start;
+        var end = bucket.IndexOf(upper);
+        end = end >= 0 ? end : ~end;
+        return new RangeView(bucket.Ordered, start, Math.Max(start, end));
+    }
+
+    /// <summary>A slice of a bucket's ordered objects: its count and items without copying them.</summary>
+    private sealed class RangeView(List<StoredObject> ordered, int start, int end) : IReadOnlyList<StoredObject>
+    {
+        public int Count => end - start;
+
+        public StoredObject this[int index] => ordered[start + index];
+
+        public IEnumerator<StoredObject> GetEnumerator()
+        {
+            for (var i = start; i < end; i++)
             {
-                w.Offer(e);
+                yield return ordered[i];
             }
         }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    private static JsonObject Normalize(JsonObject obj) => (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
+    private sealed class Bucket
+    {
+        /// <summary>The objects in key order: a sorted array, so a range is two binary searches and a count is a subtraction.</summary>
+        public List<StoredObject> Ordered { get; } = [];
+        public Dictionary<string, StoredObject> Objects { get; } = new(StringComparer.Ordinal);
+        public LinkedList<StoredEvent> History { get; } = new();
+        public List<Watcher> Watchers { get; } = [];
+        public long CompactedThrough { get; set; }
 
-    public static string Name(JsonObject obj) => obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+        /// <summary>List.BinarySearch's contract: the index of the key, or the complement of where it would go.</summary>
+        public int IndexOf(string key)
+        {
+            int lo = 0, hi = Ordered.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                var c = string.CompareOrdinal(Ordered[mid].Key, key);
+                if (c == 0)
+                {
+                    return mid;
+                }
 
-    public static string? Namespace(JsonObject obj) => obj["metadata"]?["namespace"]?.GetValue<string>();
+                if (c < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
 
-    private static string Key(string? ns, string name) => $"{ns}/{name}";
+            return ~lo;
+        }
+    }
+}
+
+/// <summary>What one watcher receives: an event type and the object (none for the initial-events-end marker).</summary>
+public readonly record struct WatchEvent(string Type, StoredObject? Object)
+{
+    public const string InitialEventsEnd = "INITIAL_EVENTS_END";
 }
 
 /// <summary>One open watch: the events that match its filter, in order.</summary>
 public sealed class Watcher
 {
-    private readonly Func<JsonObject, bool> _matches;
+    private readonly Func<StoredObject, bool> _matches;
 
-    public Watcher(string storageKey, Func<JsonObject, bool> matches)
+    public Watcher(string storageKey, Func<StoredObject, bool> matches)
     {
         StorageKey = storageKey;
         _matches = matches;
@@ -173,7 +329,7 @@ public sealed class Watcher
 
     public string StorageKey { get; }
 
-    public Channel<(string Type, JsonObject Object)> Events { get; } = Channel.CreateUnbounded<(string, JsonObject)>();
+    public Channel<WatchEvent> Events { get; } = Channel.CreateUnbounded<WatchEvent>();
 
     /// <summary>Translates a change into what this watcher sees: an object that starts or stops matching is ADDED or DELETED.</summary>
     internal void Offer(StoredEvent e)
@@ -190,7 +346,7 @@ public sealed class Watcher
         };
         if (type is not null)
         {
-            Events.Writer.TryWrite((type, e.Object));
+            Events.Writer.TryWrite(new WatchEvent(type, e.Object));
         }
     }
 }
