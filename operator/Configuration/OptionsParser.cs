@@ -1,57 +1,18 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using System.CommandLine;
+using Kuroku.Operator.Cli;
 
 namespace Kuroku.Operator.Configuration;
 
 /// <summary>
-/// Turns `run` flags and KUROKU_* environment variables into <see cref="OperatorOptions"/>; flags win
-/// over the environment. Pure: the environment comes in as a dictionary. Every bad value is reported
-/// with the flag and the variable that carry it, all at once.
+/// Turns `run` flags and KUROKU_* environment variables into <see cref="OperatorOptions"/>, as
+/// <see cref="OperatorSettings.Run"/> declares them; flags win over the environment, an empty variable counts
+/// as unset. Pure: the environment comes in as a dictionary. Every bad value is reported at once, each naming
+/// the flag or variable that carried it and the rule.
 /// </summary>
-public static partial class OptionsParser
+public static class OptionsParser
 {
-    public const string Usage = """
-        usage: kuroku run [options]
-
-          --kubeconfig PATH              kubeconfig to use (default: in-cluster, then $KUBECONFIG, ~/.kube/config)
-          --context NAME                 kubeconfig context (default: the current one)
-          --namespace NS                 watch only this namespace      (KUROKU_WATCH_NAMESPACE; default: all)
-          --workers N                    concurrent reconciles, 1-64    (KUROKU_WORKERS; default 2)
-          --default-domain DOMAIN        every app also gets <app>-<ns>.DOMAIN   (KUROKU_DEFAULT_DOMAIN)
-          --nginx-image IMAGE            the router image               (KUROKU_NGINX_IMAGE)
-          --leader-election true|false   run controllers only as leader (KUROKU_LEADER_ELECTION;
-                                         default: true in a cluster, false with a kubeconfig)
-          --leader-election-namespace NS where the Lease lives          (KUROKU_LEADER_ELECTION_NAMESPACE;
-                                         default: $POD_NAMESPACE, else kuroku-system)
-          --http-port PORT               /metrics, /healthz, /readyz    (KUROKU_HTTP_PORT; default 8080)
-          --webhook-port PORT            admission webhooks over HTTPS  (KUROKU_WEBHOOK_PORT; default 9443)
-          --webhook-cert-dir DIR         tls.crt and tls.key            (KUROKU_WEBHOOK_CERT_DIR)
-          --webhooks true|false          serve the admission webhooks   (KUROKU_WEBHOOKS; default true)
-          --webhook-cert-manager true|false  cert-manager mounts the cert (KUROKU_WEBHOOK_CERT_MANAGER)
-          --webhook-service-name NAME    the webhook's Service          (KUROKU_WEBHOOK_SERVICE_NAME)
-          --webhook-secret-name NAME     Secret for a generated cert    (KUROKU_WEBHOOK_SECRET_NAME)
-          --webhook-configuration-name NAME  caBundle kept current here (KUROKU_WEBHOOK_CONFIGURATION_NAME)
-        """;
-
-    private static readonly Dictionary<string, string> FlagToEnv = new(StringComparer.Ordinal)
-    {
-        ["--namespace"] = "KUROKU_WATCH_NAMESPACE",
-        ["--workers"] = "KUROKU_WORKERS",
-        ["--default-domain"] = "KUROKU_DEFAULT_DOMAIN",
-        ["--nginx-image"] = "KUROKU_NGINX_IMAGE",
-        ["--leader-election"] = "KUROKU_LEADER_ELECTION",
-        ["--leader-election-namespace"] = "KUROKU_LEADER_ELECTION_NAMESPACE",
-        ["--http-port"] = "KUROKU_HTTP_PORT",
-        ["--webhook-port"] = "KUROKU_WEBHOOK_PORT",
-        ["--webhook-cert-dir"] = "KUROKU_WEBHOOK_CERT_DIR",
-        ["--webhooks"] = "KUROKU_WEBHOOKS",
-        ["--webhook-cert-manager"] = "KUROKU_WEBHOOK_CERT_MANAGER",
-        ["--webhook-service-name"] = "KUROKU_WEBHOOK_SERVICE_NAME",
-        ["--webhook-secret-name"] = "KUROKU_WEBHOOK_SECRET_NAME",
-        ["--webhook-configuration-name"] = "KUROKU_WEBHOOK_CONFIGURATION_NAME",
-        ["--kubeconfig"] = "",
-        ["--context"] = "",
-    };
+    /// <summary>`run --help`: every option with its variable and default, generated from the declarations.</summary>
+    public static string Usage => CommandLineSyntax.HelpText(CommandLine.Declare().Run.Command);
 
     /// <summary>The options, or every error found.</summary>
     public static (OperatorOptions? Options, IReadOnlyList<string> Errors) Parse(
@@ -59,130 +20,119 @@ public static partial class OptionsParser
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
+        var tree = CommandLine.Declare();
+        return Read(CommandLineSyntax.Analyze(tree.Root, [tree.Run.Command.Name, .. args]), tree.Run.Settings, environment);
+    }
+
+    /// <summary>`run`'s options from a parsed line (flags first, then the environment), or every error.</summary>
+    internal static (OperatorOptions? Options, IReadOnlyList<string> Errors) Read(
+        CommandLineSyntax.Analysis line, SettingOptions settings, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(environment);
         var errors = new List<string>();
-        var values = new Dictionary<string, (string Value, string Source)>(StringComparer.Ordinal);
-        foreach (var (flag, env) in FlagToEnv)
-        {
-            if (env.Length > 0 && environment.TryGetValue(env, out var v) && !string.IsNullOrEmpty(v))
-            {
-                values[flag] = (v, env);
-            }
-        }
-
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            var flag = eq > 0 ? arg[..eq] : arg;
-            if (!FlagToEnv.ContainsKey(flag))
-            {
-                errors.Add($"{arg}: unknown option");
-                continue;
-            }
-
-            if (eq > 0)
-            {
-                values[flag] = (arg[(eq + 1)..], flag);
-            }
-            else if (i + 1 < args.Count)
-            {
-                values[flag] = (args[++i], flag);
-            }
-            else
-            {
-                errors.Add($"{flag}: a value is required");
-            }
-        }
-
-        string? Str(string flag) => values.TryGetValue(flag, out var v) ? v.Value : null;
-
-        int Int(string flag, int fallback, int min, int max)
-        {
-            if (!values.TryGetValue(flag, out var v))
-            {
-                return fallback;
-            }
-
-            if (int.TryParse(v.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-            {
-                return n;
-            }
-
-            errors.Add($"{v.Source}: \"{v.Value}\" must be a whole number from {min} to {max}");
-            return fallback;
-        }
-
-        bool Bool(string flag, bool fallback)
-        {
-            if (!values.TryGetValue(flag, out var v))
-            {
-                return fallback;
-            }
-
-            if (bool.TryParse(v.Value, out var b))
-            {
-                return b;
-            }
-
-            errors.Add($"{v.Source}: \"{v.Value}\" must be true or false");
-            return fallback;
-        }
-
-        string? Checked(string flag, Regex rule, string what)
-        {
-            if (!values.TryGetValue(flag, out var v))
-            {
-                return null;
-            }
-
-            if (!rule.IsMatch(v.Value))
-            {
-                errors.Add($"{v.Source}: \"{v.Value}\" must be {what}");
-            }
-
-            return v.Value;
-        }
+        errors.AddRange(line.Unknown.Select(token => $"{token}: unknown option"));
+        errors.AddRange(line.Occurrences.Where(o => o.Value is null && settings.Has(o.Option)).Select(o => $"{o.Flag}: a value is required"));
 
         var inCluster = environment.TryGetValue("KUBERNETES_SERVICE_HOST", out var host) && !string.IsNullOrEmpty(host);
         environment.TryGetValue("POD_NAMESPACE", out var podNamespace);
         environment.TryGetValue("POD_NAME", out var podName);
         var defaults = new OperatorOptions();
-        var options = new OperatorOptions
+        var start = defaults with
         {
-            Kubeconfig = Str("--kubeconfig"),
-            Context = Str("--context"),
-            Namespace = Checked("--namespace", DnsLabel(), "a namespace name (a DNS label)"),
-            Workers = Int("--workers", defaults.Workers, 1, 64),
-            DefaultDomain = Checked("--default-domain", DnsSubdomain(), "a DNS domain such as apps.example.com"),
-            NginxImage = Checked("--nginx-image", ImageReference(), "an image reference such as nginxinc/nginx-unprivileged:1.27")
-                ?? defaults.NginxImage,
-            LeaderElection = Bool("--leader-election", inCluster && Str("--kubeconfig") is null),
-            LeaderElectionNamespace = Checked("--leader-election-namespace", DnsLabel(), "a namespace name (a DNS label)")
-                ?? (string.IsNullOrEmpty(podNamespace) ? defaults.LeaderElectionNamespace : podNamespace),
-            HttpPort = Int("--http-port", defaults.HttpPort, 1, 65535),
-            WebhookPort = Int("--webhook-port", defaults.WebhookPort, 1, 65535),
-            WebhookCertDir = Str("--webhook-cert-dir") ?? defaults.WebhookCertDir,
-            Webhooks = Bool("--webhooks", defaults.Webhooks),
-            WebhookCertManager = Bool("--webhook-cert-manager", false),
-            WebhookServiceName = Checked("--webhook-service-name", DnsLabel(), "a Service name (a DNS label)"),
-            WebhookSecretName = Checked("--webhook-secret-name", DnsSubdomain(), "a Secret name"),
-            WebhookConfigurationName = Checked("--webhook-configuration-name", DnsSubdomain(), "an object name"),
+            LeaderElectionNamespace = string.IsNullOrEmpty(podNamespace) ? defaults.LeaderElectionNamespace : podNamespace,
             Identity = string.IsNullOrEmpty(podName) ? defaults.Identity : podName,
         };
-        if (options.HttpPort == options.WebhookPort)
+
+        var (options, valueErrors, sources) = settings.Read(line, environment, start);
+        errors.AddRange(valueErrors);
+        if (!sources.ContainsKey(OperatorSettings.LeaderElection))
         {
-            errors.Add($"--http-port and --webhook-port must differ (both {options.HttpPort})");
+            options = options with { LeaderElection = inCluster && options.Kubeconfig is null };
+        }
+
+        if (valueErrors.Count == 0)
+        {
+            errors.AddRange(OperatorSettings.Conflicts(options, s => sources.GetValueOrDefault(s, s.Flag)));
         }
 
         return errors.Count == 0 ? (options, errors) : (null, errors);
     }
+}
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
+/// <summary>
+/// The System.CommandLine options of some settings, one each: the flag, the value's name, and help that
+/// says the variable (when read from the environment) and the default.
+/// </summary>
+internal sealed class SettingOptions
+{
+    private readonly List<(Option Option, OperatorSetting Setting)> settings = [];
+    private readonly bool fromEnvironment;
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
+    /// <summary>Longer notes go on one line each.</summary>
+    private const int NotesWidth = 64;
 
-    [GeneratedRegex(@"^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$")]
-    private static partial Regex ImageReference();
+    public SettingOptions(IEnumerable<OperatorSetting> settings, bool fromEnvironment)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        this.fromEnvironment = fromEnvironment;
+        foreach (var setting in settings)
+        {
+            // Help shows the variable and the default on a line of their own under the description.
+            string[] notes =
+            [
+                .. fromEnvironment && setting.Variable is { } variable ? [$"env {variable}"] : Array.Empty<string>(),
+                .. setting.Default is { } value ? [$"default {value}"] : Array.Empty<string>(),
+            ];
+            var joined = string.Join("; ", notes);
+            var help = notes.Length == 0 ? setting.Description
+                : setting.Description + "\n" + (joined.Length <= NotesWidth ? joined : string.Join("\n", notes));
+            this.settings.Add((CommandLineSyntax.ValueOption(setting.Flag, setting.ValueName, help), setting));
+        }
+    }
+
+    public IEnumerable<Option> Options => settings.Select(s => s.Option);
+
+    public bool Has(Option option) => settings.Exists(s => s.Option == option);
+
+    /// <summary>
+    /// Applies the value of each setting to <paramref name="start"/>: the flag's (the last one given), else the
+    /// variable's. Returns the options, a refusal per bad value (in declaration order), and where each value came from.
+    /// </summary>
+    public (OperatorOptions Options, IReadOnlyList<string> Errors, IReadOnlyDictionary<OperatorSetting, string> Sources) Read(
+        CommandLineSyntax.Analysis line, IReadOnlyDictionary<string, string?> environment, OperatorOptions start)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(start);
+        var options = start;
+        var errors = new List<string>();
+        var sources = new Dictionary<OperatorSetting, string>();
+        foreach (var (option, setting) in settings)
+        {
+            var flag = line.Occurrences.LastOrDefault(o => o.Option == option && o.Value is not null);
+            (string Value, string Source)? given = flag is not null
+                ? (flag.Value!, flag.Flag)
+                : fromEnvironment && setting.Variable is { } variable && environment.TryGetValue(variable, out var v) && !string.IsNullOrEmpty(v)
+                    ? (v, variable)
+                    : null;
+            if (given is not { } value)
+            {
+                continue;
+            }
+
+            sources[setting] = value.Source;
+            if (setting.Apply(options, value.Value) is { } applied)
+            {
+                options = applied;
+            }
+            else
+            {
+                errors.Add(setting.Refusal(value.Source, value.Value));
+            }
+        }
+
+        return (options, errors, sources);
+    }
 }
