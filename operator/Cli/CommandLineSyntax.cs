@@ -9,8 +9,9 @@ namespace Kuroku.Operator.Cli;
 /// <c>--flag=VALUE</c>), the last occurrence wins, no response files (<c>@file</c>) and no directives. The
 /// library only tokenizes and matches: what went wrong is reported by each command in its own words
 /// (<see cref="Analyze"/>), so the library never prints an error, a stack trace or an exit code of its own.
+/// The operator (operator/Cli) and the plugin (plugin/Kuroku.Kubectl/Cli) each hold this file: keep them alike.
 /// </summary>
-internal static class CommandLineSyntax
+public static class CommandLineSyntax
 {
     /// <summary>No response files: an argument starting with @ is an argument, not a file to read.</summary>
     public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
@@ -38,14 +39,25 @@ internal static class CommandLineSyntax
             CustomParser = result => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value,
         };
 
+    /// <summary>An option that takes no value: given or not.</summary>
+    public static Option<bool> Switch(string name, string description, params string[] aliases) =>
+        new(name, aliases) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>Whether the option takes no value (<see cref="Switch"/>).</summary>
+    public static bool IsSwitch(Option option) => option?.Arity.MaximumNumberOfValues == 0;
+
     /// <summary>One use of an option on the line: the flag as typed, and its value (null: none was given).</summary>
     public sealed record Occurrence(Option Option, string Flag, string? Value);
+
+    /// <summary>One argument of the command (not an option or its value); after "--" it may start with a dash.</summary>
+    public sealed record Positional(string Value, bool AfterDoubleDash);
 
     /// <summary>What a command line holds for the command it names.</summary>
     /// <param name="Result">The parse: <see cref="ParseResult.CommandResult"/> is the command the line names.</param>
     /// <param name="Occurrences">Each use of one of that command's options, in order.</param>
+    /// <param name="Arguments">The command's own arguments, in order.</param>
     /// <param name="Unknown">Every argument that is neither one of its options, nor a value of one, nor one of its arguments, in order.</param>
-    public sealed record Analysis(ParseResult Result, IReadOnlyList<Occurrence> Occurrences, IReadOnlyList<string> Unknown)
+    public sealed record Analysis(ParseResult Result, IReadOnlyList<Occurrence> Occurrences, IReadOnlyList<Positional> Arguments, IReadOnlyList<string> Unknown)
     {
         public Command Command => Result.CommandResult.Command;
 
@@ -97,7 +109,9 @@ internal static class CommandLineSyntax
         }
 
         var occurrences = new List<Occurrence>();
+        var positionals = new List<Positional>();
         var unknown = new List<string>();
+        var doubleDash = false;
         foreach (var (flag, arg) in emptied)
         {
             if (own.TryGetValue(flag, out var option))
@@ -124,10 +138,17 @@ internal static class CommandLineSyntax
                 occurrences.Add(new Occurrence(option, token.Value, value));
                 i += value is null ? 0 : 1;
             }
-            else if (token.Type == TokenType.Command || (token.Type == TokenType.Argument && claimed.Contains(token))
-                || (token.Type == TokenType.DoubleDash && command.Arguments.Count > 0))
+            else if (token.Type == TokenType.Argument && claimed.Contains(token))
             {
-                // The command's name, one of its arguments, or the "--" before its arguments.
+                positionals.Add(new Positional(token.Value, doubleDash));
+            }
+            else if (token.Type == TokenType.DoubleDash && command.Arguments.Count > 0)
+            {
+                doubleDash = true;
+            }
+            else if (token.Type == TokenType.Command)
+            {
+                // The command's name.
             }
             else
             {
@@ -135,7 +156,7 @@ internal static class CommandLineSyntax
             }
         }
 
-        return new Analysis(result, occurrences, unknown);
+        return new Analysis(result, occurrences, positionals, unknown);
     }
 
     /// <summary>A command's own options and the recursive ones of the commands above it.</summary>

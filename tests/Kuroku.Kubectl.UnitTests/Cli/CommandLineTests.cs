@@ -4,28 +4,28 @@ namespace Kuroku.Kubectl.UnitTests.Cli;
 
 public sealed class CommandLineTests
 {
-    public static TheoryData<string[], CommandKind, string, string[], string?, string?, string?> Lines => new()
+    public static TheoryData<string[], string, string, string[], string?, string?, string?> Lines => new()
     {
-        { ["releases", "shop"], CommandKind.Releases, "shop", [], null, null, null },
-        { ["scale", "shop", "web=3", "worker=0"], CommandKind.Scale, "shop", ["web=3", "worker=0"], null, null, null },
-        { ["ps:scale", "-n", "prod", "shop", "web=3"], CommandKind.Scale, "shop", ["web=3"], "prod", null, null },
-        { ["config:set", "shop", "A=1", "--namespace=prod", "--context", "kind", "--kubeconfig", "/k"], CommandKind.ConfigSet, "shop", ["A=1"], "prod", "kind", "/k" },
-        { ["-nprod", "rollback", "shop", "v6"], CommandKind.Rollback, "shop", ["v6"], "prod", null, null },
-        { ["config", "-a", "shop"], CommandKind.Config, "shop", [], null, null, null },
-        { ["config:set", "shop", "--", "--WEIRD=1"], CommandKind.ConfigSet, "shop", ["--WEIRD=1"], null, null, null },
-        { ["maintenance:on", "shop"], CommandKind.MaintenanceOn, "shop", [], null, null, null },
-        { ["config:unset", "shop", "A", "B"], CommandKind.ConfigUnset, "shop", ["A", "B"], null, null, null },
+        { ["releases", "shop"], "releases", "shop", [], null, null, null },
+        { ["scale", "shop", "web=3", "worker=0"], "scale", "shop", ["web=3", "worker=0"], null, null, null },
+        { ["ps:scale", "-n", "prod", "shop", "web=3"], "scale", "shop", ["web=3"], "prod", null, null },
+        { ["config:set", "shop", "A=1", "--namespace=prod", "--context", "kind", "--kubeconfig", "/k"], "config:set", "shop", ["A=1"], "prod", "kind", "/k" },
+        { ["-nprod", "rollback", "shop", "v6"], "rollback", "shop", ["v6"], "prod", null, null },
+        { ["config", "-a", "shop"], "config", "shop", [], null, null, null },
+        { ["config:set", "shop", "--", "--WEIRD=1"], "config:set", "shop", ["--WEIRD=1"], null, null, null },
+        { ["maintenance:on", "shop"], "maintenance:on", "shop", [], null, null, null },
+        { ["config:unset", "shop", "A", "B"], "config:unset", "shop", ["A", "B"], null, null, null },
     };
 
     [Theory]
     [MemberData(nameof(Lines))]
     public void Parses_command_app_arguments_and_global_flags_anywhere(
-        string[] args, CommandKind kind, string app, string[] arguments, string? ns, string? context, string? kubeconfig)
+        string[] args, string command, string app, string[] arguments, string? ns, string? context, string? kubeconfig)
     {
         var invocation = CommandLine.Parse(args);
 
         invocation.Help.Should().BeFalse();
-        invocation.Command!.Kind.Should().Be(kind);
+        invocation.Command!.Name.Should().Be(command);
         invocation.App.Should().Be(app);
         invocation.Arguments.Should().Equal(arguments);
         invocation.Options.Should().Be(new GlobalOptions(kubeconfig, context, ns));
