@@ -56,7 +56,7 @@ public static class CommandLine
 
             if (line.Unknown.Count > 0)
             {
-                return await UsageAsync(stderr, tree.Root, $"unknown command \"{line.Unknown[0]}\"");
+                return await UsageAsync(stderr, tree.Root, $"unknown command \"{CommandLineSyntax.Printable(line.Unknown[0])}\"");
             }
         }
 
@@ -66,7 +66,7 @@ public static class CommandLine
             var named = names.Length == 0 ? tree.Root : tree.Root.Subcommands.FirstOrDefault(c => c.Name == names[0] && !c.Hidden);
             if (named is null)
             {
-                return await UsageAsync(stderr, tree.Root, $"unknown command \"{names[0]}\"");
+                return await UsageAsync(stderr, tree.Root, $"unknown command \"{CommandLineSyntax.Printable(names[0])}\"");
             }
 
             await stdout.WriteAsync(CommandLineSyntax.HelpText(named));

@@ -13,8 +13,11 @@ namespace Kuroku.Operator.Cli;
 /// </summary>
 public static class CommandLineSyntax
 {
-    /// <summary>No response files: an argument starting with @ is an argument, not a file to read.</summary>
-    public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
+    /// <summary>
+    /// No response files: an argument starting with @ is an argument, not a file to read. No bundling (-abc as
+    /// -a -b -c): it splits unknown arguments apart; -nVALUE is read as pflag reads it (<see cref="Analyze"/>).
+    /// </summary>
+    public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
     /// <summary>Help is -h or --help, anywhere on the line (not the library's /?, -? and /h).</summary>
     public static HelpOption Help() => new("--help", "-h")
@@ -70,34 +73,36 @@ public static class CommandLineSyntax
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(args);
-        var aliases = Flatten(root).SelectMany(c => c.Options).SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);
+        // Which command the line names decides which flags there are.
+        var own = FlagsOf(root.Parse(args, Parsing).CommandResult.Command);
 
-        // "--flag=" gives the flag an empty value; the tokenizer would drop it and take the next argument instead.
-        var emptied = new List<(string Flag, string Arg)>();
+        // "--flag=" gives the flag an empty value, which the tokenizer drops (and takes the next argument instead):
+        // the flag goes in alone, followed by a stand-in for "no value" that no real argument can be.
+        // "-nVALUE" is "-n VALUE", as kubectl (pflag) reads one-letter flags.
+        var none = "\0" + Guid.NewGuid().ToString("N");
         var kept = new List<string>(args.Count);
         var afterDoubleDash = false;
         foreach (var arg in args)
         {
             afterDoubleDash |= arg == "--";
-            if (!afterDoubleDash && arg.Length > 1 && arg[^1] is '=' or ':' && aliases.Contains(arg[..^1]))
+            if (!afterDoubleDash && arg.Length > 1 && arg[^1] is '=' or ':' && own.ContainsKey(arg[..^1]))
             {
-                emptied.Add((arg[..^1], arg));
-                continue;
+                kept.AddRange([arg[..^1], none]);
             }
-
-            kept.Add(arg);
+            else if (!afterDoubleDash && arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && arg[2] is not ('=' or ':')
+                && own.TryGetValue(arg[..2], out var shortOption) && !IsSwitch(shortOption))
+            {
+                kept.AddRange([arg[..2], arg[2..]]);
+            }
+            else
+            {
+                kept.Add(arg);
+            }
         }
 
         var result = root.Parse(kept, Parsing);
         var command = result.CommandResult.Command;
-        var own = new Dictionary<string, Option>(StringComparer.Ordinal);
-        foreach (var option in OptionsOf(command))
-        {
-            foreach (var alias in option.Aliases.Prepend(option.Name))
-            {
-                own.TryAdd(alias, option);
-            }
-        }
+        own = FlagsOf(command);
 
         var claimed = new HashSet<Token>(ReferenceEqualityComparer.Instance);
         foreach (var symbol in own.Values.Distinct().Cast<Symbol>().Concat(command.Arguments))
@@ -112,18 +117,6 @@ public static class CommandLineSyntax
         var positionals = new List<Positional>();
         var unknown = new List<string>();
         var doubleDash = false;
-        foreach (var (flag, arg) in emptied)
-        {
-            if (own.TryGetValue(flag, out var option))
-            {
-                occurrences.Add(new Occurrence(option, flag, null));
-            }
-            else
-            {
-                unknown.Add(arg);
-            }
-        }
-
         var tokens = result.Tokens;
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -135,7 +128,7 @@ public static class CommandLineSyntax
                     && optionResult.Tokens.Any(t => ReferenceEquals(t, next))
                     ? next.Value
                     : null;
-                occurrences.Add(new Occurrence(option, token.Value, value));
+                occurrences.Add(new Occurrence(option, token.Value, value == none ? null : value));
                 i += value is null ? 0 : 1;
             }
             else if (token.Type == TokenType.Argument && claimed.Contains(token))
@@ -146,9 +139,9 @@ public static class CommandLineSyntax
             {
                 doubleDash = true;
             }
-            else if (token.Type == TokenType.Command)
+            else if (token.Type == TokenType.Command || token.Value == none)
             {
-                // The command's name.
+                // The command's name, or the stand-in after a flag that takes no value (--help=).
             }
             else
             {
@@ -157,6 +150,48 @@ public static class CommandLineSyntax
         }
 
         return new Analysis(result, occurrences, positionals, unknown);
+    }
+
+    private static Dictionary<string, Option> FlagsOf(Command command)
+    {
+        var flags = new Dictionary<string, Option>(StringComparer.Ordinal);
+        foreach (var option in OptionsOf(command))
+        {
+            foreach (var alias in option.Aliases.Prepend(option.Name))
+            {
+                flags.TryAdd(alias, option);
+            }
+        }
+
+        return flags;
+    }
+
+    /// <summary>
+    /// Text from the command line as a message can show it on one line: control characters (a newline, a NUL)
+    /// as escapes (\n, \u0000), everything else as it is.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var b = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            b.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return b.ToString();
     }
 
     /// <summary>A command's own options and the recursive ones of the commands above it.</summary>
@@ -189,5 +224,4 @@ public static class CommandLineSyntax
         return output.ToString();
     }
 
-    private static IEnumerable<Command> Flatten(Command command) => command.Subcommands.SelectMany(Flatten).Prepend(command);
 }

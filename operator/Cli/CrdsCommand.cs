@@ -23,7 +23,7 @@ public static class CrdsCommand
         ArgumentNullException.ThrowIfNull(stderr);
         if (line.Unknown.Count > 0)
         {
-            return await CommandLine.UsageAsync(stderr, line.Command, $"crds takes no arguments, got \"{line.Unknown[0]}\"");
+            return await CommandLine.UsageAsync(stderr, line.Command, $"crds takes no arguments, got \"{CommandLineSyntax.Printable(line.Unknown[0])}\"");
         }
 
         await stdout.WriteAsync(Render());

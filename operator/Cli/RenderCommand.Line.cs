@@ -38,7 +38,7 @@ public static partial class RenderCommand
         ArgumentNullException.ThrowIfNull(stderr);
 
         var errors = new List<string>();
-        errors.AddRange(line.Unknown.Select(token => $"unknown argument \"{token}\""));
+        errors.AddRange(line.Unknown.Select(token => $"unknown argument \"{CommandLineSyntax.Printable(token)}\""));
         errors.AddRange(line.Occurrences.Where(o => o.Value is null || (o.Option == declaration.File && o.Value.Length == 0))
             .Select(o => $"{o.Flag} needs a value"));
         var files = line.Occurrences.Where(o => o.Option == declaration.File && !string.IsNullOrEmpty(o.Value)).ToList();
@@ -68,7 +68,7 @@ public static partial class RenderCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await stderr.WriteLineAsync($"error: cannot read {path}: {e.Message}");
+            await stderr.WriteLineAsync($"error: cannot read {CommandLineSyntax.Printable(path)}: {e.Message}");
             return InvalidInput;
         }
 

@@ -77,11 +77,11 @@ public static class RunCommand
         {
             // The client throws whatever its reader hits (an empty file gives a NullReferenceException).
             var detail = e is NullReferenceException ? "it is empty or not a kubeconfig" : e.Message;
-            var context = options.Context is { } name ? $" with --context \"{name}\"" : "";
+            var context = options.Context is { } name ? $" with --context \"{CommandLineSyntax.Printable(name)}\"" : "";
             return inCluster
                 ? $"the in-cluster configuration (service account) cannot be read: {detail}"
                 : options.Kubeconfig is { } path
-                    ? $"--kubeconfig: \"{path}\" must be a readable kubeconfig{context}: {detail}"
+                    ? $"--kubeconfig: \"{CommandLineSyntax.Printable(path)}\" must be a readable kubeconfig{context}: {detail}"
                     : $"no usable kubeconfig{context} (give --kubeconfig, or set $KUBECONFIG, or create ~/.kube/config): {detail}";
         }
     }

@@ -50,7 +50,7 @@ public sealed class OperatorSetting
     }
 
     /// <summary>The refusal of a value, naming where it came from (the flag as typed, or the variable) and the rule.</summary>
-    public string Refusal(string source, string value) => $"{source}: \"{value}\" must be {Rule}";
+    public string Refusal(string source, string value) => $"{source}: \"{Cli.CommandLineSyntax.Printable(value)}\" must be {Rule}";
 
     public override string ToString() => Flag;
 

@@ -32,7 +32,7 @@ public static class OptionsParser
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(environment);
         var errors = new List<string>();
-        errors.AddRange(line.Unknown.Select(token => $"{token}: unknown option"));
+        errors.AddRange(line.Unknown.Select(token => $"{CommandLineSyntax.Printable(token)}: unknown option"));
         errors.AddRange(line.Occurrences.Where(o => o.Value is null && settings.Has(o.Option)).Select(o => $"{o.Flag}: a value is required"));
 
         var inCluster = environment.TryGetValue("KUBERNETES_SERVICE_HOST", out var host) && !string.IsNullOrEmpty(host);
