@@ -85,9 +85,9 @@ public static class CommandLineSyntax
         foreach (var arg in args)
         {
             afterDoubleDash |= arg == "--";
-            if (!afterDoubleDash && arg.Length > 1 && arg[^1] is '=' or ':' && own.ContainsKey(arg[..^1]))
+            if (!afterDoubleDash && arg.Length > 1 && arg[^1] is '=' or ':' && own.TryGetValue(arg[..^1], out var emptied))
             {
-                kept.AddRange([arg[..^1], none]);
+                kept.AddRange(IsSwitch(emptied) ? [arg[..^1]] : [arg[..^1], none]);
             }
             else if (!afterDoubleDash && arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && arg[2] is not ('=' or ':')
                 && own.TryGetValue(arg[..2], out var shortOption) && !IsSwitch(shortOption))
@@ -131,6 +131,10 @@ public static class CommandLineSyntax
                 occurrences.Add(new Occurrence(option, token.Value, value == none ? null : value));
                 i += value is null ? 0 : 1;
             }
+            else if (token.Type == TokenType.Command || token.Value == none)
+            {
+                // The command's name, or the stand-in for a missing value (taken by the flag before it).
+            }
             else if (token.Type == TokenType.Argument && claimed.Contains(token))
             {
                 positionals.Add(new Positional(token.Value, doubleDash));
@@ -138,10 +142,6 @@ public static class CommandLineSyntax
             else if (token.Type == TokenType.DoubleDash && command.Arguments.Count > 0)
             {
                 doubleDash = true;
-            }
-            else if (token.Type == TokenType.Command || token.Value == none)
-            {
-                // The command's name, or the stand-in after a flag that takes no value (--help=).
             }
             else
             {

@@ -50,7 +50,8 @@ public sealed class CommandContext(Invocation invocation, string ns, string app,
     public async Task<WebApp> GetAppAsync(CancellationToken cancellationToken) =>
         await cluster.GetWebAppAsync(ns, app, cancellationToken) ?? throw NotFound();
 
-    public CommandException NotFound() => new($"webapp \"{app}\" not found in namespace \"{ns}\"");
+    public CommandException NotFound() =>
+        new($"webapp \"{CommandLineSyntax.Printable(app)}\" not found in namespace \"{CommandLineSyntax.Printable(ns)}\"");
 
     /// <summary>Read, plan, patch; on a conflict read again and plan again, up to <see cref="CommandRunner.MaxAttempts"/> times.</summary>
     public async Task ChangeAsync(Func<WebApp, PlannedChange> plan, CancellationToken cancellationToken)

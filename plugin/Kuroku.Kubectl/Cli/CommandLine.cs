@@ -59,7 +59,7 @@ public static class CommandLine
         if (line.Unknown.Count > 0)
         {
             // Outside any command: the first word names a command that does not exist, or a flag that does not.
-            var first = line.Unknown[0];
+            var first = CommandLineSyntax.Printable(line.Unknown[0]);
             throw new UsageException(LooksLikeFlag(first)
                 ? $"unknown flag: {FlagOf(first)}"
                 : $"unknown command \"{first}\"; commands: {string.Join(", ", commands.Select(c => c.Name))}");
@@ -98,19 +98,19 @@ public static class CommandLine
 
         if (positionals.FirstOrDefault(p => !p.AfterDoubleDash && LooksLikeFlag(p.Value)) is { } flag)
         {
-            throw new UsageException($"unknown flag: {FlagOf(flag.Value)}");
+            throw new UsageException($"unknown flag: {CommandLineSyntax.Printable(FlagOf(flag.Value))}");
         }
 
         var arguments = positionals.Select(p => p.Value).ToList();
-        if (app is null)
+        if (app is null && arguments.Count > 0)
         {
-            if (arguments.Count == 0)
-            {
-                throw new UsageException($"{command.Name} needs the name of a WebApp\nusage: {command.Usage}");
-            }
-
             app = arguments[0];
             arguments.RemoveAt(0);
+        }
+
+        if (string.IsNullOrEmpty(app))
+        {
+            throw new UsageException($"{command.Name} needs the name of a WebApp\nusage: {command.Usage}");
         }
 
         if (arguments.Count < command.MinArguments)
@@ -121,7 +121,7 @@ public static class CommandLine
         if (arguments.Count > command.MaxArguments)
         {
             throw new UsageException(
-                $"{command.Name} takes {(command.MaxArguments == 0 ? "no arguments" : "at most " + command.MaxArguments + " argument(s)")} after the app, got: {string.Join(" ", arguments)}\nusage: {command.Usage}");
+                $"{command.Name} takes {(command.MaxArguments == 0 ? "no arguments" : "at most " + command.MaxArguments + " argument(s)")} after the app, got: {CommandLineSyntax.Printable(string.Join(" ", arguments))}\nusage: {command.Usage}");
         }
 
         var own = command.Options.ToHashSet();
@@ -187,7 +187,7 @@ public static class CommandLine
 
     private static CommandInfo CommandInfoOrThrow(string name, IReadOnlyList<CommandInfo> commands) =>
         CommandCatalog.Find(commands, name)
-        ?? throw new UsageException($"unknown command \"{name}\"; commands: {string.Join(", ", commands.Select(c => c.Name))}");
+        ?? throw new UsageException($"unknown command \"{CommandLineSyntax.Printable(name)}\"; commands: {string.Join(", ", commands.Select(c => c.Name))}");
 
     /// <summary>-x, --x, --x=y: a flag; "-" and "-5" are arguments.</summary>
     private static bool LooksLikeFlag(string arg) => arg.Length > 1 && arg[0] == '-' && !arg.Skip(1).All(char.IsAsciiDigit);

@@ -76,7 +76,7 @@ public sealed class CommandLineProperties : IDisposable
                     errors[^1].Should().StartWith("see: kuroku");
                     break;
             }
-        }, iter: 200);
+        }, iter: 100);
     }
 
     private static bool NamesWhatItRefuses(string error, string[] original)
