@@ -43,7 +43,7 @@ public sealed class UsageException(string message) : Exception(message);
 public static class CommandLine
 {
     /// <summary>The global flags, as help lists them.</summary>
-    internal static IReadOnlyList<Option> GlobalOptions() => Declare([]).Globals.All;
+    internal static IReadOnlyList<Option> GlobalOptions() => Trees.GetValue(CommandCatalog.All, Declare).Globals.All;
 
     public static Invocation Parse(IReadOnlyList<string> args) => Parse(args, CommandCatalog.All);
 
@@ -52,7 +52,8 @@ public static class CommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(commands);
-        var tree = Declare(commands);
+        // One tree per list of commands: a command's own flags are objects of its declaration, which a tree adopts.
+        var tree = Trees.GetValue(commands, Declare);
         var line = CommandLineSyntax.Analyze(tree.Root, args);
         var globals = tree.Globals;
 
@@ -137,6 +138,8 @@ public static class CommandLine
     }
 
     private sealed record Tree(Command Root, Command Help, IReadOnlyDictionary<Command, CommandInfo> Commands, Globals Globals);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CommandInfo>, Tree> Trees = [];
 
     private static Tree Declare(IReadOnlyList<CommandInfo> commands)
     {
