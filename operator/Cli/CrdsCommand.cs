@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using k8s;
 using Kuroku.Operator.Crds;
@@ -8,28 +9,21 @@ namespace Kuroku.Operator.Cli;
 /// <summary><c>kuroku crds</c>: prints the CustomResourceDefinition of WebApp as YAML.</summary>
 public static class CrdsCommand
 {
-    public const string Usage = "usage: kuroku crds";
-
     /// <summary>The CRD exactly as <c>crds</c> prints it (and as crds/webapps.kuroku.dev.yaml holds it).</summary>
     public static string Render() =>
         YamlJson.ToYaml(JsonNode.Parse(KubernetesJson.Serialize(WebAppCrd.Build())));
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    internal static Command Declare() =>
+        new("crds", "Print the CustomResourceDefinition of WebApp.");
+
+    internal static async Task<int> RunAsync(CommandLineSyntax.Analysis line, TextWriter stdout, TextWriter stderr)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length > 0)
+        if (line.Unknown.Count > 0)
         {
-            if (args is ["-h" or "--help"])
-            {
-                await stdout.WriteLineAsync(Usage);
-                return 0;
-            }
-
-            await stderr.WriteLineAsync($"error: crds takes no arguments, got \"{args[0]}\"");
-            await stderr.WriteLineAsync(Usage);
-            return 2;
+            return await CommandLine.UsageAsync(stderr, line.Command, $"crds takes no arguments, got \"{CommandLineSyntax.Printable(line.Unknown[0])}\"");
         }
 
         await stdout.WriteAsync(Render());

@@ -1,39 +1,88 @@
-using System.Collections;
+using System.CommandLine;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Hosting;
+using k8s;
+using Microsoft.AspNetCore.Connections;
 
 namespace Kuroku.Operator.Cli;
 
-/// <summary>`run`: validates the options, then runs the operator until stopped (SIGTERM, Ctrl-C).</summary>
+/// <summary>`run`: validates the options and the kubeconfig, then runs the operator until stopped (SIGTERM, Ctrl-C).</summary>
 public static class RunCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The `run` command and its options, one per <see cref="OperatorSettings.Run"/> setting.</summary>
+    internal sealed record Declaration(Command Command, SettingOptions Settings);
+
+    internal static Declaration Declare()
     {
-        ArgumentNullException.ThrowIfNull(args);
+        var settings = new SettingOptions(OperatorSettings.Run, fromEnvironment: true);
+        var command = new Command("run",
+            "Run the operator against a cluster until stopped (SIGTERM, Ctrl-C); flags win over variables.");
+        foreach (var option in settings.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        return new Declaration(command, settings);
+    }
+
+    internal static async Task<int> RunAsync(CommandLineSyntax.Analysis line, Declaration declaration,
+        IReadOnlyDictionary<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(declaration);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Any(a => a is "-h" or "--help"))
-        {
-            await stdout.WriteLineAsync(OptionsParser.Usage);
-            return 0;
-        }
-
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
-        var (options, errors) = OptionsParser.Parse(args, environment);
+        var (options, errors) = OptionsParser.Read(line, declaration.Settings, environment);
         if (options is null)
         {
-            foreach (var error in errors)
-            {
-                await stderr.WriteLineAsync("error: " + error);
-            }
-
-            await stderr.WriteLineAsync("see: kuroku run --help");
-            return 2;
+            return await CommandLine.UsageAsync(stderr, declaration.Command, errors);
         }
 
-        await using var app = OperatorHost.Build(options);
-        await app.RunAsync();
+        if (KubeconfigProblem(options) is { } problem)
+        {
+            return await CommandLine.UsageAsync(stderr, declaration.Command, problem);
+        }
+
+        try
+        {
+            await using var app = OperatorHost.Build(options);
+            await app.RunAsync();
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException or System.Net.Sockets.SocketException)
+        {
+            await stderr.WriteLineAsync(
+                $"error: {e.Message} (--http-port {options.HttpPort}, --webhook-port {options.WebhookPort}; KUROKU_HTTP_PORT, KUROKU_WEBHOOK_PORT)");
+            return 1;
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// Why the client configuration <c>run</c> would use cannot be loaded (the --kubeconfig file, else the
+    /// in-cluster service account, else $KUBECONFIG or ~/.kube/config), naming the flag; null when it loads.
+    /// </summary>
+    internal static string? KubeconfigProblem(OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var inCluster = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster();
+        try
+        {
+            _ = inCluster
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The client throws whatever its reader hits (an empty file gives a NullReferenceException).
+            var detail = e is NullReferenceException ? "it is empty or not a kubeconfig" : e.Message;
+            var context = options.Context is { } name ? $" with --context \"{CommandLineSyntax.Printable(name)}\"" : "";
+            return inCluster
+                ? $"the in-cluster configuration (service account) cannot be read: {detail}"
+                : options.Kubeconfig is { } path
+                    ? $"--kubeconfig: \"{CommandLineSyntax.Printable(path)}\" must be a readable kubeconfig{context}: {detail}"
+                    : $"no usable kubeconfig{context} (give --kubeconfig, or set $KUBECONFIG, or create ~/.kube/config): {detail}";
+        }
     }
 }

@@ -60,6 +60,12 @@ public sealed record OperatorOptions
     /// <summary>The ValidatingWebhookConfiguration whose caBundle the operator keeps current.</summary>
     public string? WebhookConfigurationName { get; init; }
 
+    /// <summary>Requests per second to the API server, sustained (client-side rate limit).</summary>
+    public double KubeApiQps { get; init; } = 200;
+
+    /// <summary>Requests to the API server at once above <see cref="KubeApiQps"/>; at least <see cref="KubeApiQps"/>.</summary>
+    public int KubeApiBurst { get; init; } = 400;
+
     /// <summary>This replica's identity for leader election (the pod name in the cluster).</summary>
     public string Identity { get; init; } = Environment.MachineName;
 }

@@ -68,5 +68,12 @@ public static class Plugin
             await stderr.WriteLineAsync("interrupted");
             return Interrupted;
         }
+        catch (Exception e)
+        {
+            // Whatever else goes wrong (a kubeconfig the client reads in its own way, a server that answers
+            // nonsense) is said in a line, not a stack trace.
+            await stderr.WriteLineAsync($"error: {e.Message} ({e.GetType().Name})");
+            return Failed;
+        }
     }
 }

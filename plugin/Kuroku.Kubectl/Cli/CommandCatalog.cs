@@ -1,111 +1,53 @@
+using System.CommandLine;
 using System.Text;
+using Kuroku.Kubectl.Commands;
 
 namespace Kuroku.Kubectl.Cli;
 
-/// <summary>The commands, by name.</summary>
-public enum CommandKind
-{
-    Releases,
-    Rollback,
-    Ps,
-    Scale,
-    Config,
-    ConfigSet,
-    ConfigUnset,
-    MaintenanceOn,
-    MaintenanceOff,
-}
-
-/// <summary>One command: its name, how it is called and what it does.</summary>
-public sealed record CommandInfo(
-    CommandKind Kind,
-    string Name,
-    IReadOnlyList<string> Aliases,
-    string Usage,
-    string Summary,
-    string Details,
-    int MinArguments,
-    int MaxArguments,
-    string ArgumentsName);
-
-/// <summary>Every command with its help text; `kubectl kuroku -h` and `kubectl kuroku CMD -h` print these.</summary>
+/// <summary>
+/// Every command, in the order help lists them, and the help text generated from their declarations.
+/// A new command is a file under Commands/ declaring its <see cref="CommandInfo"/>, and one line here.
+/// </summary>
 public static class CommandCatalog
 {
     public static IReadOnlyList<CommandInfo> All { get; } =
     [
-        new(CommandKind.Releases, "releases", [], "kubectl kuroku releases APP",
-            "List the releases of an app, newest first",
-            "Reads status.releases of the WebApp. The live release (status.release) is marked \"(live)\".",
-            0, 0, ""),
-        new(CommandKind.Rollback, "rollback", ["releases:rollback"], "kubectl kuroku rollback APP vN",
-            "Run release vN's image, config vars and commands again, as a new release",
-            "Reads the ControllerRevision APP-vN and merge-patches the WebApp with its image, env, envFrom and\n"
-            + "process commands (replicas, sizes, autoscaling, domains, static and maintenance stay as they are),\n"
-            + "and the annotation kuroku.dev/rollback-to. The operator then makes a new release \"rollback to vN\".\n"
-            + "Under GitOps, commit the same change to git, or the next sync undoes the rollback.",
-            1, 1, "the release to roll back to, for example v6"),
-        new(CommandKind.Ps, "ps", [], "kubectl kuroku ps APP",
-            "List the processes of an app with their replicas, size and command",
-            "REPLICAS is the desired count (the autoscaler's while autoscaling), READY ready/desired,\n"
-            + "UP-TO-DATE the replicas running the live release.",
-            0, 0, ""),
-        new(CommandKind.Scale, "scale", ["ps:scale"], "kubectl kuroku scale APP PROCESS=N[:SIZE] [PROCESS=N[:SIZE]...]",
-            "Set the replica count (and optionally the size) of processes",
-            "Merge-patches spec.processes.<process>.replicas (and .size). A process with autoscaling is refused:\n"
-            + "its HorizontalPodAutoscaler owns the replica count, so change spec.processes.<process>.autoscaling\n"
-            + "(minReplicas, maxReplicas) instead, or remove autoscaling to scale by hand.\n"
-            + "Example: kubectl kuroku scale shop web=3 worker=0",
-            1, int.MaxValue, "at least one PROCESS=N"),
-        new(CommandKind.Config, "config", ["config:get"], "kubectl kuroku config APP",
-            "Show the config vars of an app",
-            "Prints spec.env as NAME=VALUE; references print as NAME=<from secret NAME key KEY>.\n"
-            + "envFrom sources follow as comment lines.",
-            0, 0, ""),
-        new(CommandKind.ConfigSet, "config:set", [], "kubectl kuroku config:set APP NAME=VALUE [NAME=VALUE...]",
-            "Set config vars; makes a new release",
-            "Adds or replaces entries of spec.env, in place, keeping the order and the other entries. The write is\n"
-            + "a JSON patch guarded by a test of metadata.resourceVersion, retried when the app changed meanwhile.",
-            1, int.MaxValue, "at least one NAME=VALUE"),
-        new(CommandKind.ConfigUnset, "config:unset", ["config:remove"], "kubectl kuroku config:unset APP NAME [NAME...]",
-            "Remove config vars; makes a new release",
-            "Removes entries of spec.env. A name that is not in spec.env is an error.",
-            1, int.MaxValue, "at least one NAME"),
-        new(CommandKind.MaintenanceOn, "maintenance:on", [], "kubectl kuroku maintenance:on APP",
-            "Answer HTTP with 503 and a maintenance page",
-            "Merge-patches spec.maintenance to true. Processes keep running; nothing restarts.",
-            0, 0, ""),
-        new(CommandKind.MaintenanceOff, "maintenance:off", [], "kubectl kuroku maintenance:off APP",
-            "Serve the app again",
-            "Merge-patches spec.maintenance to false. Nothing restarts.",
-            0, 0, ""),
+        ReleasesCommand.Info,
+        RollbackCommand.Info,
+        PsCommand.Info,
+        ScaleCommand.Info,
+        ConfigCommand.Info,
+        ConfigSetCommand.Info,
+        ConfigUnsetCommand.Info,
+        MaintenanceCommands.On,
+        MaintenanceCommands.Off,
     ];
 
-    public static CommandInfo? Find(string name) =>
-        All.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name));
+    public static CommandInfo? Find(string name) => Find(All, name);
 
-    public const string GlobalFlags =
-        "Flags (anywhere on the line):\n"
-        + "  -a, --app APP          the WebApp (instead of the first argument)\n"
-        + "  -n, --namespace NS     the namespace (default: the context's namespace, else \"default\")\n"
-        + "      --context NAME     the kubeconfig context to use\n"
-        + "      --kubeconfig PATH  the kubeconfig (default: $KUBECONFIG, else ~/.kube/config)\n"
-        + "  -h, --help             help for a command\n";
+    internal static CommandInfo? Find(IEnumerable<CommandInfo> commands, string name) =>
+        commands.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name));
 
-    public static string Overview()
+    /// <summary>`kubectl kuroku --help`.</summary>
+    public static string Overview() => Overview(All);
+
+    internal static string Overview(IReadOnlyList<CommandInfo> commands)
     {
+        ArgumentNullException.ThrowIfNull(commands);
         var b = new StringBuilder();
         b.Append("kubectl kuroku: work with Kuroku WebApps as with the Heroku CLI.\n\nCommands:\n");
-        var width = All.Max(c => c.Name.Length);
-        foreach (var c in All)
+        var width = commands.Max(c => c.Name.Length);
+        foreach (var c in commands)
         {
             b.Append("  ").Append(c.Name.PadRight(width + 2)).Append(c.Summary).Append('\n');
         }
 
-        b.Append('\n').Append(GlobalFlags);
+        b.Append('\n').Append(Flags("Flags (anywhere on the line):", CommandLine.GlobalOptions()));
         b.Append("\nUse \"kubectl kuroku COMMAND -h\" for more about a command.\n");
         return b.ToString();
     }
 
+    /// <summary>`kubectl kuroku COMMAND --help`.</summary>
     public static string Help(CommandInfo command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -116,7 +58,33 @@ public static class CommandCatalog
             b.Append("Aliases: ").Append(string.Join(", ", command.Aliases)).Append("\n\n");
         }
 
-        b.Append(command.Details).Append("\n\n").Append(GlobalFlags);
+        b.Append(command.Details).Append("\n\n");
+        if (command.Options.Count > 0)
+        {
+            b.Append(Flags($"Flags of {command.Name}:", command.Options)).Append('\n');
+        }
+
+        b.Append(Flags("Flags (anywhere on the line):", CommandLine.GlobalOptions()));
+        return b.ToString();
+    }
+
+    /// <summary>One line per flag: its names, its value's name and what it does, in columns.</summary>
+    private static string Flags(string title, IEnumerable<Option> options)
+    {
+        var rows = options.Select(o =>
+        {
+            var names = o.Aliases.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            var shortNames = names.Count == 0 ? "    " : string.Join(", ", names) + ", ";
+            var value = CommandLineSyntax.IsSwitch(o) || o.HelpName is null ? "" : " " + o.HelpName;
+            return (Names: shortNames + o.Name + value, o.Description);
+        }).ToList();
+        var width = rows.Max(r => r.Names.Length);
+        var b = new StringBuilder(title).Append('\n');
+        foreach (var (names, description) in rows)
+        {
+            b.Append("  ").Append(names.PadRight(width + 2)).Append(description).Append('\n');
+        }
+
         return b.ToString();
     }
 }

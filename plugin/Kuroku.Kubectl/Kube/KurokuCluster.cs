@@ -6,6 +6,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Exceptions;
 using k8s.Models;
+using YamlDotNet.Core;
 
 namespace Kuroku.Kubectl.Kube;
 
@@ -49,9 +50,15 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The client throws whatever its YAML reader hits (an empty file gives a NullReferenceException).
-            throw new CommandException(e is NullReferenceException
-                ? $"kubeconfig {kubeconfigPath} is empty or not a kubeconfig"
-                : $"kubeconfig {kubeconfigPath} cannot be read: {e.Message}");
+            throw new CommandException(e switch
+            {
+                NullReferenceException => $"kubeconfig {kubeconfigPath} is empty or not a kubeconfig",
+                YamlException yaml => $"kubeconfig {kubeconfigPath} is not a kubeconfig at line {yaml.Start.Line}, column {yaml.Start.Column}: "
+                    + ((yaml.InnerException ?? yaml).Message is var detail && detail.Contains("KubeConfigModels", StringComparison.Ordinal)
+                        ? "not the shape of one (apiVersion: v1, kind: Config, clusters, users, contexts)"
+                        : detail.ReplaceLineEndings(" ")),
+                _ => $"kubeconfig {kubeconfigPath} cannot be read: {e.Message}",
+            });
         }
     }
 

@@ -1,5 +1,5 @@
+using Kuroku.Operator.Cli;
 using k8s.Models;
-using Kuroku.Operator.Configuration;
 
 namespace Kuroku.Operator.IntegrationTests.Chart;
 
