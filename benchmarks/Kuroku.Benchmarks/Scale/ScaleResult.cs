@@ -1,0 +1,88 @@
+namespace Kuroku.Benchmarks.Scale;
+
+/// <summary>Writes of one phase: how many, per app, by verb and resource; and the server log's count as a cross-check.</summary>
+public sealed record PhaseWrites(long Total, double? PerApp, IReadOnlyDictionary<string, long> ByVerbAndResource, long? ServerLogTotal)
+{
+    public static PhaseWrites Of(WriteTally tally, int? apps, WriteTally? serverLog)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+        return new PhaseWrites(tally.Total, apps is > 0 ? (double)tally.Total / apps.Value : null, tally.ByVerbAndResource, serverLog?.Total);
+    }
+}
+
+/// <summary>What the operator process used during a phase.</summary>
+/// <param name="PeakRssMiB">The highest VmRSS sampled every 100 ms during the phase.</param>
+/// <param name="HighWaterMarkMiB">VmHWM at the end of the phase: the process's peak RSS so far.</param>
+/// <param name="PeakManagedHeapMiB">The highest gc-heap-size counter (once a second), or null when unreadable.</param>
+/// <param name="PeakGcCommittedMiB">The highest gc-committed counter, or null.</param>
+/// <param name="OperatorCpuSeconds">User + system CPU of the operator during the phase.</param>
+/// <param name="BenchmarkCpuSeconds">User + system CPU of this process (the in-process API server, the clients) during the phase.</param>
+public sealed record ResourceUse(double PeakRssMiB, double HighWaterMarkMiB, double? PeakManagedHeapMiB, double? PeakGcCommittedMiB, double OperatorCpuSeconds, double BenchmarkCpuSeconds);
+
+public sealed record RunInfo(
+    DateTime StartedAtUtc,
+    int Apps,
+    IReadOnlyDictionary<string, int> AppsByKind,
+    int Namespaces,
+    int Workers,
+    string MemoryLimit,
+    long? HeapHardLimitBytes,
+    string Target,
+    string OperatorPath,
+    string OperatorGc,
+    int Cores,
+    string LoadAverageAtStart,
+    string? LoadAverageAtEnd,
+    int SteadySeconds,
+    int Writers);
+
+public sealed record ConvergeResult(
+    bool Converged,
+    int ConvergedApps,
+    double CreateSeconds,
+    double ConvergeSeconds,
+    double AppsPerSecond,
+    double P50Seconds,
+    double P90Seconds,
+    double LastWriteSeconds,
+    PhaseWrites Writes,
+    IReadOnlyDictionary<string, double>? WritesPerAppByKind,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? WritesPerAppByKindAndVerb,
+    int MissingChildren,
+    int EventsDropped,
+    double Reconciles,
+    ResourceUse Resources);
+
+public sealed record SteadyResult(double Seconds, PhaseWrites Writes, double Reconciles, ResourceUse Resources);
+
+public sealed record ReleaseResult(
+    bool Converged,
+    int ConvergedApps,
+    double PatchSeconds,
+    double ConvergeSeconds,
+    double AppsPerSecond,
+    double LastWriteSeconds,
+    PhaseWrites Writes,
+    int StaleDeployments,
+    ResourceUse Resources);
+
+public sealed record RestartResult(
+    double StopSeconds,
+    double CachesSyncedSeconds,
+    double? AllReconciledSeconds,
+    double WindowSeconds,
+    PhaseWrites Writes,
+    double Reconciles,
+    ResourceUse Resources);
+
+public sealed record FloorResult(int Concurrency, int Apps, double Seconds, long Writes, double WritesPerSecond, double? ConvergeOverFloor, IReadOnlyDictionary<string, long> ByVerbAndResource);
+
+/// <summary>Everything one scale run measured; null phases were skipped or not reached.</summary>
+public sealed record ScaleResult(
+    RunInfo Run,
+    ConvergeResult? Converge,
+    SteadyResult? Steady,
+    ReleaseResult? Release,
+    RestartResult? Restart,
+    FloorResult? Floor,
+    string? Failure);
