@@ -125,6 +125,8 @@ public static class Report
         md.AppendLine();
         md.AppendLine("### Writes by verb and resource");
         md.AppendLine();
+        md.AppendLine("Counts include the writes the server refused (409 AlreadyExists/Conflict), shown in parentheses.");
+        md.AppendLine();
         md.AppendLine("| verb resource | converge, per app | steady | release, per app | restart | floor, per app |");
         md.AppendLine("|---|---|---|---|---|---|");
         var keys = new[] { c?.Writes.ByVerbAndResource, s?.Writes.ByVerbAndResource, rel?.Writes.ByVerbAndResource, rs?.Writes.ByVerbAndResource, f?.ByVerbAndResource }
@@ -132,7 +134,7 @@ public static class Report
         foreach (var key in keys)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {key} | {PerApp(c?.Writes.ByVerbAndResource, key, r.Apps)} | {Count(s?.Writes.ByVerbAndResource, key)} | {PerApp(rel?.Writes.ByVerbAndResource, key, r.Apps)} | {Count(rs?.Writes.ByVerbAndResource, key)} | {PerApp(f?.ByVerbAndResource, key, f?.Apps ?? r.Apps)} |");
+                $"| {key} | {PerApp(c?.Writes, key, r.Apps)} | {Count(s?.Writes, key)} | {PerApp(rel?.Writes, key, r.Apps)} | {Count(rs?.Writes, key)} | {PerApp(f?.ByVerbAndResource, key, f?.Apps ?? r.Apps)} |");
         }
 
         if (c?.WritesPerAppByKindAndVerb is { } byKind)
@@ -201,15 +203,20 @@ public static class Report
     private static double? Get(IReadOnlyDictionary<string, double> d, string key) => d.TryGetValue(key, out var v) ? v : null;
 
     private static string CrossCheck(PhaseWrites w) =>
-        w.ServerLogTotal is { } log ? (log == w.Total ? "; server log agrees" : $"; server log counts {log}") : "";
+        (w.Rejected > 0 ? $", {w.Rejected} rejected by the server" : "")
+        + (w.ServerLogTotal is { } log ? (log == w.Total ? "; server log agrees" : $"; server log counts {log}") : "");
 
     private static string Cpu(ResourceUse u) => $"{F(u.OperatorCpuSeconds, 1)} s / {F(u.BenchmarkCpuSeconds, 1)} s";
 
     private static string PerApp(IReadOnlyDictionary<string, long>? d, string key, int apps) =>
         d is not null && d.TryGetValue(key, out var n) ? F((double)n / apps, 2) : "";
 
-    private static string Count(IReadOnlyDictionary<string, long>? d, string key) =>
-        d is not null && d.TryGetValue(key, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "";
+    private static string PerApp(PhaseWrites? w, string key, int apps) =>
+        PerApp(w?.ByVerbAndResource, key, apps) + (w?.RejectedByVerbAndResource.TryGetValue(key, out var n) == true ? $" ({F((double)n / apps, 2)})" : "");
+
+    private static string Count(PhaseWrites? w, string key) =>
+        (w is not null && w.ByVerbAndResource.TryGetValue(key, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "")
+        + (w?.RejectedByVerbAndResource.TryGetValue(key, out var r) == true ? $" ({r.ToString(CultureInfo.InvariantCulture)})" : "");
 
     private static string Sec(double seconds) => $"{F(seconds, 1)} s";
 

@@ -1,12 +1,15 @@
 namespace Kuroku.Benchmarks.Scale;
 
-/// <summary>Writes of one phase: how many, per app, by verb and resource; and the server log's count as a cross-check.</summary>
-public sealed record PhaseWrites(long Total, double? PerApp, IReadOnlyDictionary<string, long> ByVerbAndResource, long? ServerLogTotal)
+/// <summary>
+/// Writes of one phase: how many, per app, by verb and resource, how many of them the server refused
+/// (included in the counts); and the server log's count as a cross-check.
+/// </summary>
+public sealed record PhaseWrites(long Total, double? PerApp, IReadOnlyDictionary<string, long> ByVerbAndResource, long Rejected, IReadOnlyDictionary<string, long> RejectedByVerbAndResource, long? ServerLogTotal)
 {
     public static PhaseWrites Of(WriteTally tally, int? apps, WriteTally? serverLog)
     {
         ArgumentNullException.ThrowIfNull(tally);
-        return new PhaseWrites(tally.Total, apps is > 0 ? (double)tally.Total / apps.Value : null, tally.ByVerbAndResource, serverLog?.Total);
+        return new PhaseWrites(tally.Total, apps is > 0 ? (double)tally.Total / apps.Value : null, tally.ByVerbAndResource, tally.Rejected, tally.RejectedByVerbAndResource, serverLog?.Total);
     }
 }
 

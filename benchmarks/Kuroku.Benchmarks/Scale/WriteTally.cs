@@ -14,17 +14,28 @@ public sealed class WriteTally
     public static readonly IReadOnlySet<string> ClientResources = new HashSet<string>(StringComparer.Ordinal) { "namespaces", "secrets", "webapps", "customresourcedefinitions" };
 
     private readonly SortedDictionary<string, long> counts = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> rejected = new(StringComparer.Ordinal);
 
+    /// <summary>Every write sent, answered or not.</summary>
     public IReadOnlyDictionary<string, long> ByVerbAndResource => counts;
+
+    /// <summary>The writes the server refused (any code but 2xx: 409 AlreadyExists or Conflict, mostly), included in <see cref="ByVerbAndResource"/>.</summary>
+    public IReadOnlyDictionary<string, long> RejectedByVerbAndResource => rejected;
 
     public long Total => counts.Values.Sum();
 
+    public long Rejected => rejected.Values.Sum();
+
     public long this[string verbAndResource] => counts.TryGetValue(verbAndResource, out var n) ? n : 0;
 
-    public void Add(string verb, string resource, long count = 1)
+    public void Add(string verb, string resource, long count = 1, int code = 200)
     {
         var key = $"{verb} {resource}";
         counts[key] = this[key] + count;
+        if (code is < 200 or > 299)
+        {
+            rejected[key] = rejected.GetValueOrDefault(key) + count;
+        }
     }
 
     /// <summary>The operator's writes from its own /metrics (kuroku_api_requests_total by verb and resource, any code).</summary>
@@ -36,7 +47,8 @@ public sealed class WriteTally
         {
             if (s.Label("verb") is { } verb && WriteVerbs.Contains(verb) && s.Label("resource") is { } resource && s.Value > 0)
             {
-                tally.Add(verb, NormalizeResource(resource), (long)s.Value);
+                var code = int.TryParse(s.Label("code"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 0;
+                tally.Add(verb, NormalizeResource(resource), (long)s.Value, code);
             }
         }
 
@@ -52,7 +64,7 @@ public sealed class WriteTally
         {
             if (WriteVerbs.Contains(r.Verb) && (include is null || include(r)))
             {
-                tally.Add(r.Verb, r.Resource);
+                tally.Add(r.Verb, r.Resource, 1, r.StatusCode);
             }
         }
 
@@ -84,6 +96,15 @@ public sealed class WriteTally
             if (d > 0)
             {
                 diff.counts[key] = d;
+            }
+        }
+
+        foreach (var (key, n) in rejected)
+        {
+            var d = n - earlier.rejected.GetValueOrDefault(key);
+            if (d > 0)
+            {
+                diff.rejected[key] = d;
             }
         }
 
