@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -34,12 +35,18 @@ switch (args.FirstOrDefault())
                 return 2;
             }
 
+            // Ctrl-C or SIGTERM end the run cleanly: the operator process is stopped, the namespaces deleted.
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
             {
                 e.Cancel = true;
                 stop.Cancel();
             };
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
 
             var result = await new ScaleRun(options, Console.Error).RunAsync(stop.Token);
             Console.WriteLine(Report.Markdown(result));

@@ -94,6 +94,10 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
                 result = result with { Floor = floor };
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = result with { Failure = "cancelled" };
+        }
         catch (Exception e) when (e is OperatorExitedException or TimeoutException or HttpRequestException or HttpOperationException or Runtime.Abstractions.KubernetesApiException)
         {
             result = result with { Failure = e.Message };
