@@ -33,6 +33,7 @@ public sealed class ScaleSmokeTests
         result.Steady.Should().NotBeNull();
         result.Restart!.CachesSyncedSeconds.Should().BePositive();
         result.Restart.AllReconciledSeconds.Should().NotBeNull();
+        result.Restart.CacheSyncSeconds.Should().NotBeNull();
 
         // The floor writes exactly what the operator created to converge, plus one status update per app.
         var created = converge.Writes.ByVerbAndResource.Where(w => w.Key.StartsWith("create ", StringComparison.Ordinal)).Sum(w => w.Value);

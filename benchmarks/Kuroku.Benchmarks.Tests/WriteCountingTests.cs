@@ -90,4 +90,14 @@ public sealed class WriteCountingTests
     [InlineData("horizontalpodautoscalers.autoscaling", "horizontalpodautoscalers")]
     public void Resources_are_named_as_the_server_log_names_them(string metric, string log) =>
         WriteTally.NormalizeResource(metric).Should().Be(log);
+
+    [Fact]
+    public void The_operators_json_log_lines_carry_their_utc_time()
+    {
+        var at = OperatorProcess.LogTimestamp("""{"Timestamp":"2026-12-01T21:53:06.565Z","LogLevel":"Information","Message":"Caches synced"}""");
+
+        at.Should().Be(new DateTime(2026, 12, 1, 21, 53, 6, 565, DateTimeKind.Utc));
+        at!.Value.Kind.Should().Be(DateTimeKind.Utc);
+        OperatorProcess.LogTimestamp("not json").Should().BeNull();
+    }
 }

@@ -215,27 +215,80 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// From this process's log lines: the time from its start to "waiting for N caches to sync" (runtime
+    /// start-up, DI, JIT) and from there to "Caches synced" (the LISTs and the informers filling).
+    /// </summary>
+    public (double? StartupSeconds, double? CacheSyncSeconds) CacheSyncFromLog()
+    {
+        DateTime? waiting = null;
+        DateTime? synced = null;
+        foreach (var line in ReadLog())
+        {
+            var isWaiting = line.Contains("caches to sync", StringComparison.Ordinal);
+            if (!isWaiting && !line.Contains("Caches synced", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = LogTimestamp(line);
+            if (at is null || at < StartedAt.AddSeconds(-1))
+            {
+                continue;
+            }
+
+            if (isWaiting)
+            {
+                waiting = at;
+                synced = null;
+            }
+            else
+            {
+                synced = at;
+            }
+        }
+
+        return ((waiting - StartedAt)?.TotalSeconds, (synced - waiting)?.TotalSeconds);
+    }
+
+    /// <summary>The "Timestamp" of a JSON console log line (UTC), or null.</summary>
+    public static DateTime? LogTimestamp(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            return doc.RootElement.TryGetProperty("Timestamp", out var t)
+                && DateTime.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                ? at
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Lines of the operator's log that contain <paramref name="text"/>.</summary>
-    public int CountLogLines(string text)
+    public int CountLogLines(string text) => ReadLog().Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    private List<string> ReadLog()
     {
         try
         {
             using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
-            var count = 0;
+            var lines = new List<string>();
             while (reader.ReadLine() is { } line)
             {
-                if (line.Contains(text, StringComparison.Ordinal))
-                {
-                    count++;
-                }
+                lines.Add(line);
             }
 
-            return count;
+            return lines;
         }
         catch (IOException)
         {
-            return 0;
+            return [];
         }
     }
 

@@ -109,7 +109,8 @@ public static class Report
         Row(Rows[23], rel is null ? Skipped : $"{F(rel.Resources.PeakRssMiB, 1)} MiB / {MiB(rel.Resources.PeakManagedHeapMiB)}");
         Row(Rows[24], rel is null ? Skipped : Cpu(rel.Resources));
         Row(Rows[25], rs is null ? Skipped : Sec(rs.StopSeconds));
-        Row(Rows[26], rs is null ? Skipped : Sec(rs.CachesSyncedSeconds));
+        Row(Rows[26], rs is null ? Skipped : Sec(rs.CachesSyncedSeconds)
+            + (rs.StartupSeconds is { } up && rs.CacheSyncSeconds is { } sync ? $" (start-up {Sec(up)}, then LISTs to synced {Sec(sync)}, by the operator's log)" : ""));
         Row(Rows[27], rs is null ? Skipped : rs.AllReconciledSeconds is { } all ? Sec(all) : "not within the window");
         Row(Rows[28], rs is null ? Skipped : $"{rs.Writes.Total} in {Sec(rs.WindowSeconds)}{CrossCheck(rs.Writes)}");
         Row(Rows[29], rs is null ? Skipped : F(rs.Reconciles, 0));

@@ -69,9 +69,21 @@ public sealed record ReleaseResult(
     int StaleDeployments,
     ResourceUse Resources);
 
+/// <summary>Phase 4: SIGTERM, then a new operator process over the converged fleet.</summary>
+/// <param name="StopSeconds">SIGTERM to the old process's exit.</param>
+/// <param name="CachesSyncedSeconds">Process start to /readyz 200.</param>
+/// <param name="StartupSeconds">Of those, process start to the controller's "waiting for caches" log line.</param>
+/// <param name="CacheSyncSeconds">And from there to its "Caches synced" line: the LISTs and informers alone.</param>
+/// <param name="AllReconciledSeconds">Process start until every app was reconciled once and the queue was empty.</param>
+/// <param name="WindowSeconds">Process start to the end of the phase (at least the steady window after /readyz).</param>
+/// <param name="Writes">Everything the new process wrote.</param>
+/// <param name="Reconciles">Its reconciles.</param>
+/// <param name="Resources">Its memory and CPU.</param>
 public sealed record RestartResult(
     double StopSeconds,
     double CachesSyncedSeconds,
+    double? StartupSeconds,
+    double? CacheSyncSeconds,
     double? AllReconciledSeconds,
     double WindowSeconds,
     PhaseWrites Writes,

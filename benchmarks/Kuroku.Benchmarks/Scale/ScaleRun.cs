@@ -242,7 +242,8 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
         var writes = WriteTally.FromMetrics(final);
         var log = target.Log is null ? null : WriteTally.FromLog(target.LogSince(logPosition), WriteTally.IsOperatorWrite);
         var resources = PhaseMeter.Use(op, op.Rss.Peak, TimeSpan.Zero, Process.GetCurrentProcess().TotalProcessorTime - selfCpu);
-        var result = new RestartResult(stop.TotalSeconds, synced.TotalSeconds, allReconciled, op.Stopwatch.Elapsed.TotalSeconds,
+        var (startup, sync) = op.CacheSyncFromLog();
+        var result = new RestartResult(stop.TotalSeconds, synced.TotalSeconds, startup, sync, allReconciled, op.Stopwatch.Elapsed.TotalSeconds,
             PhaseWrites.Of(writes, null, log), Sum(final, "kuroku_reconciles"), resources);
         Say($"restart: {writes.Total} writes in {result.WindowSeconds:F1} s, peak RSS {resources.PeakRssMiB:F0} MiB");
         return (result, op);
