@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Kuroku.Benchmarks.Micro;
 using Kuroku.Benchmarks.Scale;
 
@@ -61,10 +59,14 @@ switch (args.FirstOrDefault())
 
     case "micro":
         {
-            // In-process: no generated project to build (it would inherit this repository's analyzers
-            // and warnings-as-errors), and the numbers are those of this very runtime and GC mode.
-            var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
-            BenchmarkSwitcher.FromTypes([typeof(PureCodeBenchmarks)]).Run(args[1..], config);
+            // In-process (--inProcess, unless asked otherwise): no generated project to build (it would
+            // inherit this repository's analyzers and warnings-as-errors), and the numbers are those of
+            // this very runtime and GC mode. BenchmarkDotNet's options follow: --filter, --job short...
+            // Without --filter the switcher would ask which benchmarks to run: run them all.
+            string[] rest = args[1..];
+            rest = rest.Any(a => a is "--inProcess" or "-i" or "--runtimes" or "-r") ? rest : ["--inProcess", .. rest];
+            var bdnArgs = rest.Any(a => a is "--filter" or "-f" || a.StartsWith("--filter=", StringComparison.Ordinal)) ? rest : [.. rest, "--filter", "*"];
+            BenchmarkSwitcher.FromTypes([typeof(PureCodeBenchmarks)]).Run(bdnArgs, DefaultConfig.Instance);
             return 0;
         }
 

@@ -27,7 +27,7 @@ public static class Report
         "writes per minimal app (web only)",
         "writes per app: web+worker / hosts+static / secret config",
         "children missing after converge",
-        "events dropped (operator's buffer full)",
+        "'Event buffer full' warnings in the operator's log",
         "reconciles",
         "peak RSS / VmHWM",
         "peak managed heap / GC committed",

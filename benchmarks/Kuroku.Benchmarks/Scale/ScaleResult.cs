@@ -39,6 +39,12 @@ public sealed record RunInfo(
     int SteadySeconds,
     int Writers);
 
+/// <summary>Phase 1: the fleet created with the operator running, until every app is at release 1 with its children.</summary>
+/// <remarks>
+/// <see cref="EventsDropped"/> counts the operator's "Event buffer full" warnings. Its event channel drops
+/// with <c>BoundedChannelFullMode.DropWrite</c>, whose TryWrite reports success for a dropped item, so the
+/// warning never fires: dropped events show as fewer "create events" per app instead.
+/// </remarks>
 public sealed record ConvergeResult(
     bool Converged,
     int ConvergedApps,
