@@ -12,7 +12,7 @@ public sealed class ReportTests
         new ConvergeResult(true, apps, 10, convergeSeconds, apps / convergeSeconds, 50, 90, convergeSeconds + 2,
             new PhaseWrites(apps * 6L, 6, new Dictionary<string, long> { ["create deployments"] = apps }, apps / 2, new Dictionary<string, long> { ["create deployments"] = apps / 2 }, apps * 6L),
             new Dictionary<string, double> { ["web"] = minimalWrites, ["worker"] = 7, ["static"] = 9, ["config"] = 6 },
-            null, 0, 0, apps, Use with { PeakRssMiB = rss }),
+            null, 0, 0, apps, Use with { PeakRssMiB = rss }, [new ListStats("deployments", apps, apps * 4000L, 1, 2.5)]),
         new SteadyResult(30, new PhaseWrites(steadyWrites, null, new Dictionary<string, long>(), 0, new Dictionary<string, long>(), steadyWrites), 0, Use),
         new ReleaseResult(true, apps, 5, 60, apps / 60.0, 62, new PhaseWrites(apps * 3L, 3, new Dictionary<string, long> { ["update deployments"] = apps }, 0, new Dictionary<string, long>(), null), 0, Use),
         new RestartResult(0.5, 8, 3, 5, 20, 38, new PhaseWrites(0, null, new Dictionary<string, long>(), 0, new Dictionary<string, long>(), 0), apps, Use),
@@ -34,6 +34,7 @@ public sealed class ReportTests
         markdown.Should().Contain("| create deployments | 1.00 (0.50) |  |  |  | 1.00 |");
         markdown.Should().Contain("| writes per app | 6.00 (60000, 5000 rejected by the server; server log agrees) |");
         markdown.Should().Contain("| restart: time to caches synced (/readyz) | 8.0 s (start-up 3.0 s, then LISTs to synced 5.0 s, by the operator's log) |");
+        markdown.Should().Contain("| deployments | 10000 | 40.0 | 1 | 2.50 |");
         markdown.Should().NotContain("skipped");
     }
 

@@ -43,6 +43,7 @@ public sealed class OperatorProcess : IAsyncDisposable
     private readonly CancellationTokenSource sampling = new();
     private readonly Task sampler;
     private readonly HeapCounters heap;
+    private TimeSpan lastCpu;
 
     private OperatorProcess(Process process, int port, string logPath, DateTime startedAt)
     {
@@ -159,7 +160,7 @@ public sealed class OperatorProcess : IAsyncDisposable
     public async Task<WriteTally> WritesAsync(CancellationToken cancellationToken) =>
         WriteTally.FromMetrics(await MetricsAsync(cancellationToken));
 
-    /// <summary>CPU time (user + system) the operator has used so far.</summary>
+    /// <summary>CPU time (user + system) the operator has used so far (the last reading once it has exited).</summary>
     public TimeSpan CpuTime
     {
         get
@@ -167,17 +168,18 @@ public sealed class OperatorProcess : IAsyncDisposable
             try
             {
                 process.Refresh();
-                return process.TotalProcessorTime;
+                lastCpu = process.TotalProcessorTime;
             }
             catch (InvalidOperationException)
             {
-                return TimeSpan.Zero;
             }
+
+            return lastCpu;
         }
     }
 
-    /// <summary>VmHWM: the process's peak RSS over its whole life, in bytes.</summary>
-    public long HighWaterMark => ReadStatus("VmHWM:") ?? 0;
+    /// <summary>VmHWM: the process's peak RSS over its whole life, in bytes (once it has exited, the highest RSS sampled).</summary>
+    public long HighWaterMark => ReadStatus("VmHWM:") ?? Rss.Peak;
 
     /// <summary>SIGTERM, as the kubelet stops a pod; waits for the exit (SIGKILL after the timeout). Returns the time it took.</summary>
     public async Task<TimeSpan> StopAsync(TimeSpan timeout)
@@ -211,7 +213,7 @@ public sealed class OperatorProcess : IAsyncDisposable
     {
         if (process.HasExited)
         {
-            throw new OperatorExitedException(process.ExitCode, LogPath, Tail(LogPath, 20));
+            throw new OperatorExitedException(process.ExitCode, LogPath, Tail(LogPath, 5));
         }
     }
 
@@ -385,7 +387,12 @@ public sealed class OperatorProcess : IAsyncDisposable
 
 /// <summary>The operator process ended while the benchmark needed it.</summary>
 public sealed class OperatorExitedException(int exitCode, string logPath, string tail)
-    : Exception($"the operator exited with code {exitCode.ToString(CultureInfo.InvariantCulture)}; last lines of {logPath}:\n{tail}")
+    : Exception($"the operator exited with code {exitCode.ToString(CultureInfo.InvariantCulture)}"
+        + (tail.Contains("OutOfMemoryException", StringComparison.Ordinal) ? " after an OutOfMemoryException" : "")
+        + $"; its log: {logPath}")
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The last lines of the operator's log.</summary>
+    public string Tail { get; } = tail;
 }

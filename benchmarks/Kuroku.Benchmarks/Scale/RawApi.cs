@@ -31,6 +31,9 @@ public sealed record ResourceKind(string Kind, string Group, string Version, str
     ];
 }
 
+/// <summary>One LIST as the benchmark's client saw it: how many items, how many bytes in how many pages, how long.</summary>
+public sealed record ListStats(string Resource, int Items, long Bytes, int Pages, double Seconds);
+
 /// <summary>
 /// Lists and watches as plain JSON over the client's own HttpClient and credentials: the benchmark's
 /// reads must cost as little as they can on its side (it shares two cores with the operator), and a
@@ -38,6 +41,20 @@ public sealed record ResourceKind(string Kind, string Group, string Version, str
 /// </summary>
 public sealed class RawApi(Kubernetes kubernetes)
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ListStats> lists = new();
+
+    /// <summary>Takes the stats of the LISTs made since the last call.</summary>
+    public IReadOnlyList<ListStats> TakeListStats()
+    {
+        var taken = new List<ListStats>();
+        while (lists.TryDequeue(out var s))
+        {
+            taken.Add(s);
+        }
+
+        return taken;
+    }
+
     /// <summary>Every object of a collection (paged with limit/continue, as kube-apiserver pages) and the list's resourceVersion.</summary>
     public async Task<(List<JsonObject> Items, string ResourceVersion)> ListAsync(ResourceKind kind, string? labelSelector, CancellationToken cancellationToken)
     {
@@ -45,6 +62,9 @@ public sealed class RawApi(Kubernetes kubernetes)
         var items = new List<JsonObject>();
         string? next = null;
         string rv;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long bytes = 0;
+        var pages = 0;
         do
         {
             var query = "?limit=500";
@@ -60,6 +80,8 @@ public sealed class RawApi(Kubernetes kubernetes)
 
             using var response = await SendAsync(kind.CollectionPath() + query, HttpCompletionOption.ResponseContentRead, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            bytes += body.Length;
+            pages++;
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException($"list {kind.Plural}: {(int)response.StatusCode} {body}", null, response.StatusCode);
@@ -79,6 +101,7 @@ public sealed class RawApi(Kubernetes kubernetes)
         }
         while (!string.IsNullOrEmpty(next));
 
+        lists.Enqueue(new ListStats(kind.Plural, items.Count, bytes, pages, clock.Elapsed.TotalSeconds));
         return (items, rv);
     }
 

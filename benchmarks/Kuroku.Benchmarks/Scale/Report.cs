@@ -153,6 +153,19 @@ public static class Report
             }
         }
 
+        if (c?.ListsAfterConverge is { Count: > 0 } lists)
+        {
+            md.AppendLine();
+            md.AppendLine("### LISTs after converge (this benchmark's client, every namespace, managed-by=kuroku)");
+            md.AppendLine();
+            md.AppendLine("| resource | items | MB | pages | seconds |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var l in lists)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {l.Resource} | {l.Items} | {F(l.Bytes / 1e6, 1)} | {l.Pages} | {F(l.Seconds, 2)} |");
+            }
+        }
+
         md.AppendLine();
         md.AppendLine("### Targets (issue 8)");
         md.AppendLine();

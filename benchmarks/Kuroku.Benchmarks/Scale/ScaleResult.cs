@@ -60,7 +60,8 @@ public sealed record ConvergeResult(
     int MissingChildren,
     int EventsDropped,
     double Reconciles,
-    ResourceUse Resources);
+    ResourceUse Resources,
+    IReadOnlyList<ListStats> ListsAfterConverge);
 
 public sealed record SteadyResult(double Seconds, PhaseWrites Writes, double Reconciles, ResourceUse Resources);
 

@@ -22,6 +22,9 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
 
     private readonly Stopwatch runClock = Stopwatch.StartNew();
 
+    /// <summary>Set when the operator died during a phase (that phase still reports what it measured).</summary>
+    private OperatorExitedException? Died { get; set; }
+
     public async Task<ScaleResult> RunAsync(CancellationToken cancellationToken)
     {
         var runId = Guid.NewGuid().ToString("N")[..6];
@@ -56,6 +59,11 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
 
             var (converge, snapshot) = await ConvergeAsync(target, op, watch, mix, cancellationToken);
             result = result with { Converge = converge };
+            if (Died is not null)
+            {
+                return result with { Failure = Died.Message };
+            }
+
             if (!converge.Converged)
             {
                 return result with { Failure = $"the fleet did not converge within {options.TimeoutSeconds} s ({converge.ConvergedApps} / {options.Apps})" };
@@ -70,6 +78,11 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
             {
                 var release = await ReleaseAsync(target, op, watch, mix, cancellationToken);
                 result = result with { Release = release };
+                if (Died is not null)
+                {
+                    return result with { Failure = Died.Message };
+                }
+
                 if (!release.Converged)
                 {
                     return result with { Failure = $"the new release did not converge within {options.TimeoutSeconds} s ({release.ConvergedApps} / {options.Apps})" };
@@ -131,9 +144,12 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
         watch.BeginPhase(1, meter.Clock);
         Say($"converge: creating {mix.Apps.Count} WebApps with {options.Writers} writers");
         var created = CreateAppsAsync(target, mix, meter.Clock, ct);
-        var (converged, lastStatus) = await WaitConvergedAsync("converge", op, watch, mix.Apps.Count, meter.Clock, created, ct);
+        var (converged, lastStatus, died) = await WaitConvergedAsync("converge", op, watch, mix.Apps.Count, meter.Clock, created, ct);
+        Died = died;
         var createSeconds = await created;
+        target.Raw.TakeListStats();
         var (missing, verifiedAt) = converged ? await VerifyChildrenAsync(target, mix, 1, meter.Clock, ct) : (-1, 0.0);
+        var lists = target.Raw.TakeListStats();
         var convergeSeconds = Math.Max(lastStatus, verifiedAt);
         var lastWrite = converged ? await WaitQuietAsync(op, meter.Clock, ct) : meter.Clock.Elapsed.TotalSeconds;
         var end = await meter.EndAsync(mix.Apps.Count);
@@ -157,7 +173,7 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
             converged && missing == 0, watch.ConvergedAt.Count, createSeconds, convergeSeconds,
             watch.ConvergedAt.Count / Math.Max(convergeSeconds, 1e-9),
             Percentile(times, 0.5), Percentile(times, 0.9), lastWrite,
-            end.Writes, byKind, byKindAndVerb, Math.Max(missing, 0), op.CountLogLines(EventsDroppedLog), end.Reconciles, end.Resources);
+            end.Writes, byKind, byKindAndVerb, Math.Max(missing, 0), op.CountLogLines(EventsDroppedLog), end.Reconciles, end.Resources, lists);
         Say($"converge: {result.ConvergedApps} apps in {convergeSeconds:F1} s ({result.AppsPerSecond:F1} apps/s), {end.Writes.PerApp:F2} writes per app, peak RSS {end.Resources.PeakRssMiB:F0} MiB");
 
         IReadOnlyList<AppSnapshot>? snapshot = null;
@@ -187,7 +203,8 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
         var meter = await PhaseMeter.StartAsync(target, op, ct);
         watch.BeginPhase(2, meter.Clock);
         var patched = PatchImagesAsync(target, mix, meter.Clock, ct);
-        var (converged, lastStatus) = await WaitConvergedAsync("release", op, watch, mix.Apps.Count, meter.Clock, patched, ct);
+        var (converged, lastStatus, died) = await WaitConvergedAsync("release", op, watch, mix.Apps.Count, meter.Clock, patched, ct);
+        Died = died;
         var patchSeconds = await patched;
         var stale = -1;
         var verifiedAt = 0.0;
@@ -284,13 +301,23 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
     }
 
     /// <summary>Waits until every app has converged by the watch; returns whether they did and when the last one did.</summary>
-    private async Task<(bool Converged, double LastSeconds)> WaitConvergedAsync(string phase, OperatorProcess op, FleetWatch watch, int apps, Stopwatch clock, Task client, CancellationToken ct)
+    private async Task<(bool Converged, double LastSeconds, OperatorExitedException? Died)> WaitConvergedAsync(string phase, OperatorProcess op, FleetWatch watch, int apps, Stopwatch clock, Task client, CancellationToken ct)
     {
         var deadline = TimeSpan.FromSeconds(options.TimeoutSeconds);
         var nextReport = TimeSpan.FromSeconds(10);
         while (watch.ConvergedAt.Count < apps && clock.Elapsed < deadline)
         {
-            op.ThrowIfExited();
+            try
+            {
+                op.ThrowIfExited();
+            }
+            catch (OperatorExitedException e)
+            {
+                // What the phase measured until then is still worth reporting (peak RSS before an OOM, for one).
+                Say($"{phase}: {e.Message} with {watch.ConvergedAt.Count} / {apps} apps converged; the log's last lines:\n{e.Tail}");
+                return (false, watch.ConvergedAt.Values.DefaultIfEmpty().Max().TotalSeconds, e);
+            }
+
             if (client.IsFaulted)
             {
                 await client;
@@ -305,7 +332,7 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
         }
 
         var converged = watch.ConvergedAt.Count >= apps;
-        return (converged, watch.ConvergedAt.Values.DefaultIfEmpty().Max().TotalSeconds);
+        return (converged, watch.ConvergedAt.Values.DefaultIfEmpty().Max().TotalSeconds, null);
     }
 
     /// <summary>
@@ -518,11 +545,20 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
 
         public async Task<(PhaseWrites Writes, double Reconciles, ResourceUse Resources, IReadOnlyList<RequestRecord>? Log)> EndAsync(int? apps)
         {
-            var metrics = await op.MetricsAsync(CancellationToken.None);
+            IReadOnlyList<Sample>? metrics = null;
+            try
+            {
+                metrics = await op.MetricsAsync(CancellationToken.None);
+            }
+            catch (OperatorExitedException)
+            {
+                // Its counters died with it: the server's log still has its writes (in-process).
+            }
+
             var log = target.Log is null ? null : target.LogSince(logPosition);
             var fromLog = log is null ? null : WriteTally.FromLog(log, WriteTally.IsOperatorWrite);
-            var tally = WriteTally.FromMetrics(metrics).Minus(writes);
-            return (PhaseWrites.Of(tally, apps, fromLog), Sum(metrics, "kuroku_reconciles") - reconciles,
+            var tally = metrics is null ? fromLog ?? new WriteTally() : WriteTally.FromMetrics(metrics).Minus(writes);
+            return (PhaseWrites.Of(tally, apps, fromLog), metrics is null ? 0 : Sum(metrics, "kuroku_reconciles") - reconciles,
                 Use(op, op.Rss.Peak, operatorCpu, Process.GetCurrentProcess().TotalProcessorTime - selfCpu), log);
         }
 
