@@ -9,12 +9,12 @@ public sealed class ReportTests
     private static ScaleResult Full(double minimalWrites = 5, long steadyWrites = 0, double convergeSeconds = 100, double floorSeconds = 90, int apps = 10_000, double rss = 180) => new(
         new RunInfo(DateTime.UnixEpoch, apps, new Dictionary<string, int> { ["web"] = apps / 4 }, apps / 100, 2, "256Mi", 0xC000000, "in-process API server",
             "/op.dll", "server", 2, "1.00 1.00 1.00", "2.00 2.00 2.00", 30, 8),
-        new ConvergeResult(true, apps, 10, convergeSeconds, apps / convergeSeconds, 50, 90, convergeSeconds + 2,
+        new ConvergeResult(true, false, apps, 10, convergeSeconds, apps / convergeSeconds, 50, 90, convergeSeconds + 2,
             new PhaseWrites(apps * 6L, 6, new Dictionary<string, long> { ["create deployments"] = apps }, apps / 2, new Dictionary<string, long> { ["create deployments"] = apps / 2 }, apps * 6L),
             new Dictionary<string, double> { ["web"] = minimalWrites, ["worker"] = 7, ["static"] = 9, ["config"] = 6 },
             null, 0, 0, apps, Use with { PeakRssMiB = rss }, [new ListStats("deployments", apps, apps * 4000L, 1, 2.5)]),
         new SteadyResult(30, new PhaseWrites(steadyWrites, null, new Dictionary<string, long>(), 0, new Dictionary<string, long>(), steadyWrites), 0, Use),
-        new ReleaseResult(true, apps, 5, 60, apps / 60.0, 62, new PhaseWrites(apps * 3L, 3, new Dictionary<string, long> { ["update deployments"] = apps }, 0, new Dictionary<string, long>(), null), 0, Use),
+        new ReleaseResult(true, false, apps, 5, 60, apps / 60.0, 62, new PhaseWrites(apps * 3L, 3, new Dictionary<string, long> { ["update deployments"] = apps }, 0, new Dictionary<string, long>(), null), 0, Use),
         new RestartResult(0.5, 8, 3, 5, 20, 38, new PhaseWrites(0, null, new Dictionary<string, long>(), 0, new Dictionary<string, long>(), 0), apps, Use),
         new FloorResult(2, apps, floorSeconds, apps * 6L, apps * 6 / floorSeconds, convergeSeconds / floorSeconds, new Dictionary<string, long> { ["create deployments"] = apps }),
         null);
@@ -58,6 +58,17 @@ public sealed class ReportTests
         Report.Targets(Full()).Select(t => t.Met).Should().Equal("yes", "yes", "yes", "yes", "yes", "yes");
         Report.Targets(Full(minimalWrites: 10, steadyWrites: 3, convergeSeconds: 200, rss: 300)).Select(t => t.Met)
             .Should().Equal("yes", "no", "no", "yes", "no", "no");
+    }
+
+    [Fact]
+    public void A_fleet_whose_operator_died_says_so_and_judges_no_writes()
+    {
+        var full = Full(minimalWrites: 2, rss: 300);
+        var died = full with { Converge = full.Converge! with { Converged = false, OperatorDied = true, ConvergedApps = 4736 }, Steady = null, Release = null, Restart = null, Floor = null, Failure = "the operator exited with code 134 after an OutOfMemoryException" };
+
+        Report.Markdown(died).Should().Contain("| converged apps | 4736 / 10000 (the operator died) |")
+            .And.Contain("**The run stopped early:** the operator exited with code 134 after an OutOfMemoryException");
+        Report.Targets(died).Select(t => t.Met).Should().Equal("no", "n/a", "n/a", "n/a", "no", "n/a");
     }
 
     [Fact]

@@ -330,6 +330,9 @@ public sealed class OperatorProcess : IAsyncDisposable
                 {
                     Rss.Observe(rss);
                 }
+
+                // Keeps the CPU reading current, so that a process that dies still has its last figure.
+                _ = CpuTime;
             }
             while (await timer.WaitForNextTickAsync(stop));
         }

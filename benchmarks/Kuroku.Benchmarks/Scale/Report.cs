@@ -83,7 +83,7 @@ public static class Report
         const string Skipped = "skipped";
         void Row(string name, string value) => values[name] = value;
 
-        Row(Rows[0], c is null ? "not reached" : $"{c.ConvergedApps} / {r.Apps}{(c.Converged ? "" : " (timed out)")}");
+        Row(Rows[0], c is null ? "not reached" : $"{c.ConvergedApps} / {r.Apps}{(c.Converged ? "" : c.OperatorDied ? " (the operator died)" : " (timed out)")}");
         Row(Rows[1], c is null ? "-" : Sec(c.ConvergeSeconds));
         Row(Rows[2], c is null ? "-" : F(c.AppsPerSecond, 1));
         Row(Rows[3], c is null ? "-" : $"{Sec(c.P50Seconds)} / {Sec(c.P90Seconds)}");
@@ -101,7 +101,7 @@ public static class Report
         Row(Rows[15], s is null ? Skipped : $"{s.Writes.Total} in {Sec(s.Seconds)}{CrossCheck(s.Writes)}");
         Row(Rows[16], s is null ? Skipped : F(s.Reconciles, 0));
         Row(Rows[17], s is null ? Skipped : $"{F(s.Resources.PeakRssMiB, 1)} MiB");
-        Row(Rows[18], rel is null ? Skipped : $"{Sec(rel.ConvergeSeconds)}{(rel.Converged ? "" : $" (timed out, {rel.ConvergedApps} / {r.Apps})")}");
+        Row(Rows[18], rel is null ? Skipped : $"{Sec(rel.ConvergeSeconds)}{(rel.Converged ? "" : $" ({(rel.OperatorDied ? "the operator died" : "timed out")}, {rel.ConvergedApps} / {r.Apps})")}");
         Row(Rows[19], rel is null ? Skipped : F(rel.AppsPerSecond, 1));
         Row(Rows[20], rel is null ? Skipped : Sec(rel.PatchSeconds));
         Row(Rows[21], rel is null ? Skipped : $"{F(rel.Writes.PerApp, 2)} ({rel.Writes.Total}{CrossCheck(rel.Writes)})");
@@ -193,7 +193,8 @@ public static class Report
         var c = result.Converge;
         var big = r.Apps >= FleetTarget;
         string Met(bool? ok) => ok switch { true => "yes", false => "no", null => "n/a" };
-        var minimal = c?.WritesPerAppByKind is { } k ? Get(k, "web") : (double?)null;
+        // Writes per app mean something only for a fleet that converged.
+        var minimal = c is { Converged: true, WritesPerAppByKind: { } k } ? Get(k, "web") : (double?)null;
         return
         [
             ($"{FleetTarget} WebApps converge on one replica", c is null ? "-" : $"{c.ConvergedApps} / {r.Apps} converged", Met(c is null ? null : big ? c.Converged : null)),

@@ -47,6 +47,7 @@ public sealed record RunInfo(
 /// </remarks>
 public sealed record ConvergeResult(
     bool Converged,
+    bool OperatorDied,
     int ConvergedApps,
     double CreateSeconds,
     double ConvergeSeconds,
@@ -67,6 +68,7 @@ public sealed record SteadyResult(double Seconds, PhaseWrites Writes, double Rec
 
 public sealed record ReleaseResult(
     bool Converged,
+    bool OperatorDied,
     int ConvergedApps,
     double PatchSeconds,
     double ConvergeSeconds,

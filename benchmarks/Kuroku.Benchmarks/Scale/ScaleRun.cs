@@ -170,7 +170,7 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
         }
 
         var result = new ConvergeResult(
-            converged && missing == 0, watch.ConvergedAt.Count, createSeconds, convergeSeconds,
+            converged && missing == 0, died is not null, watch.ConvergedAt.Count, createSeconds, convergeSeconds,
             watch.ConvergedAt.Count / Math.Max(convergeSeconds, 1e-9),
             Percentile(times, 0.5), Percentile(times, 0.9), lastWrite,
             end.Writes, byKind, byKindAndVerb, Math.Max(missing, 0), op.CountLogLines(EventsDroppedLog), end.Reconciles, end.Resources, lists);
@@ -218,7 +218,7 @@ public sealed class ScaleRun(ScaleOptions options, TextWriter progress)
         var lastWrite = converged ? await WaitQuietAsync(op, meter.Clock, ct) : meter.Clock.Elapsed.TotalSeconds;
         var end = await meter.EndAsync(mix.Apps.Count);
         Say($"release: {watch.ConvergedAt.Count} apps in {seconds:F1} s, {end.Writes.PerApp:F2} writes per app");
-        return new ReleaseResult(converged && stale == 0, watch.ConvergedAt.Count, patchSeconds, seconds, watch.ConvergedAt.Count / Math.Max(seconds, 1e-9),
+        return new ReleaseResult(converged && stale == 0, died is not null, watch.ConvergedAt.Count, patchSeconds, seconds, watch.ConvergedAt.Count / Math.Max(seconds, 1e-9),
             lastWrite, end.Writes, Math.Max(stale, 0), end.Resources);
     }
 
