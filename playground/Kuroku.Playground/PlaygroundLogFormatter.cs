@@ -23,7 +23,7 @@ public sealed class PlaygroundLogFormatter() : ConsoleFormatter(FormatterName)
     }
 
     /// <summary>The logs of the stand-ins as the playground prints them; the controller runtime's own chatter only from warnings up.</summary>
-    public static ILoggerFactory CreateFactory(TextWriter? unused = null) => LoggerFactory.Create(builder => builder
+    public static ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder
         .AddConsole(o => o.FormatterName = FormatterName)
         .AddConsoleFormatter<PlaygroundLogFormatter, ConsoleFormatterOptions>()
         .SetMinimumLevel(LogLevel.Information)
