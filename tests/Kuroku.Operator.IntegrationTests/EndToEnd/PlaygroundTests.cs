@@ -76,6 +76,22 @@ public sealed class PlaygroundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_every_example_is_ready_nothing_more_is_written()
+    {
+        // Level-triggered and idempotent on both sides: the stand-ins and the operator leave each other's writes alone.
+        await StartAsync(TimeSpan.Zero);
+        await Kubectl("apply", "-f", Examples);
+        await Kubectl("wait", "--for=condition=Ready", "webapp", "--all", "-A", "--timeout=60s");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        _playground.Server.Requests.Clear();
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        _playground.Server.Requests.Entries.Where(r => r.IsWrite).Select(r => $"{r.Verb} {r.Resource} {r.Namespace}/{r.Name}")
+            .Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_release_phase_is_seen_running_then_the_release_goes_live()
     {
         // Long enough to be seen: the kubelet stand-in counts from the pod's startTime, which has whole seconds.
