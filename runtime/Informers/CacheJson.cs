@@ -20,6 +20,9 @@ public static class CacheJson
         return options ?? throw new InvalidOperationException("KubernetesJson did not hand out its serializer options");
     });
 
+    /// <summary>KubernetesClient's own serializer settings (its converters), for code that reads or writes models directly.</summary>
+    public static JsonSerializerOptions SerializerOptions => Options.Value;
+
     public static byte[] ToBytes(JsonNode node)
     {
         ArgumentNullException.ThrowIfNull(node);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kuroku.Operator.Reconciliation.Desired;
 
@@ -17,6 +18,14 @@ public static class CachedDigest
     /// <summary>The digest of a value (equal values, equal digests, whatever their key order).</summary>
     public static string Of(JsonNode? value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(value))));
+
+    /// <summary>The digest of a value read from a document.</summary>
+    public static string Of(JsonElement value) => Of(JsonNode.Parse(value.GetRawText()));
+
+    /// <summary>The digest a cached field holds, or null when it holds a value.</summary>
+    public static string? In(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.EnumerateObject().Count() == 1 && element.TryGetProperty(Key, out var value)
+            && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The digest a cached field holds, or null when it holds a value.</summary>
     public static string? In(JsonNode? node) =>

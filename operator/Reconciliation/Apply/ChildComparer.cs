@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Kuroku.Runtime.Informers;
 
 namespace Kuroku.Operator.Reconciliation.Apply;
 
@@ -13,21 +15,21 @@ namespace Kuroku.Operator.Reconciliation.Apply;
 public static class ChildComparer
 {
     /// <summary>True when the live object already carries everything the desired one says.</summary>
-    public static bool Matches<T>(T desired, T live) where T : IKubernetesObject<V1ObjectMeta>
-    {
-        ArgumentNullException.ThrowIfNull(desired);
-        ArgumentNullException.ThrowIfNull(live);
-        var d = ToNode(desired);
-        var l = ToNode(live);
-        return Differences(d, l, desired.Kind).Count == 0;
-    }
+    public static bool Matches<T>(T desired, T live) where T : IKubernetesObject<V1ObjectMeta> =>
+        Differences(desired, live).Count == 0;
 
     /// <summary>The owned paths where live differs from desired (empty when they match).</summary>
+    /// <remarks>
+    /// Read-only: both objects are serialized into pooled JSON documents and compared element by element,
+    /// without building a mutable tree (this runs for every child of every WebApp on every full reconcile).
+    /// </remarks>
     public static IReadOnlyList<string> Differences<T>(T desired, T live) where T : IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(live);
-        return Differences(ToNode(desired), ToNode(live), desired.Kind);
+        using var d = ToDocument(desired);
+        using var l = ToDocument(live);
+        return Differences(d.RootElement, l.RootElement, desired.Kind);
     }
 
     /// <summary>
@@ -101,23 +103,25 @@ public static class ChildComparer
         return KubernetesJson.Deserialize<T>(merged.ToJsonString());
     }
 
-    private static List<string> Differences(JsonObject desired, JsonObject live, string kind)
+    private static List<string> Differences(JsonElement desired, JsonElement live, string kind)
     {
         var diffs = new List<string>();
+        var desiredMeta = Get(desired, "metadata");
+        var liveMeta = Get(live, "metadata");
         foreach (var map in new[] { "labels", "annotations" })
         {
-            if (!IsSubset(desired["metadata"]?[map], live["metadata"]?[map]))
+            if (!IsSubset(Get(desiredMeta, map), Get(liveMeta, map)))
             {
                 diffs.Add("metadata." + map);
             }
         }
 
-        if (desired["metadata"]?["ownerReferences"] is JsonArray refs)
+        if (Get(desiredMeta, "ownerReferences") is { ValueKind: JsonValueKind.Array } refs)
         {
-            var liveRefs = live["metadata"]?["ownerReferences"] as JsonArray ?? [];
-            foreach (var want in refs)
+            var liveRefs = Get(liveMeta, "ownerReferences");
+            foreach (var want in refs.EnumerateArray())
             {
-                if (!liveRefs.Any(have => IsSubset(want, have)))
+                if (liveRefs.ValueKind != JsonValueKind.Array || !liveRefs.EnumerateArray().Any(have => IsSubset(want, have)))
                 {
                     diffs.Add("metadata.ownerReferences");
                     break;
@@ -129,10 +133,10 @@ public static class ChildComparer
         {
             var want = Get(desired, field.Path);
             var have = Get(live, field.Path);
-            var same = want is null
-                ? !field.ClearWhenAbsent || have is null
+            var same = IsAbsent(want)
+                ? !field.ClearWhenAbsent || IsAbsent(have)
                 : field.Comparison == Comparison.Exact
-                    ? CachedDigest.In(have) is { } digest ? digest == CachedDigest.Of(want) : JsonNode.DeepEquals(want, have)
+                    ? CachedDigest.In(have) is { } digest ? digest == CachedDigest.Of(want) : JsonElement.DeepEquals(want, have)
                     : IsSubset(want, have);
             if (!same)
             {
@@ -149,57 +153,87 @@ public static class ChildComparer
     /// </summary>
     internal static bool IsSubset(JsonNode? want, JsonNode? have)
     {
-        switch (want)
+        using var w = JsonDocument.Parse(want?.ToJsonString() ?? "null");
+        using var h = JsonDocument.Parse(have?.ToJsonString() ?? "null");
+        return IsSubset(w.RootElement, h.RootElement);
+    }
+
+    private static bool IsSubset(JsonElement want, JsonElement have)
+    {
+        switch (want.ValueKind)
         {
-            case null:
+            case JsonValueKind.Undefined or JsonValueKind.Null:
                 return true;
-            case JsonObject wo:
-                if (have is not JsonObject ho)
+            case JsonValueKind.Object:
+                if (have.ValueKind != JsonValueKind.Object)
                 {
-                    return wo.Count == 0 && have is null;
+                    return IsAbsent(have) && !want.EnumerateObject().Any();
                 }
 
-                foreach (var (key, value) in wo)
+                foreach (var property in want.EnumerateObject())
                 {
-                    if (value is null)
+                    if (IsAbsent(property.Value))
                     {
                         continue;
                     }
 
-                    if (!ho.TryGetPropertyValue(key, out var hv) || !IsSubset(value, hv))
+                    if (!have.TryGetProperty(property.Name, out var value) || !IsSubset(property.Value, value))
                     {
                         return false;
                     }
                 }
 
                 return true;
-            case JsonArray wa:
-                if (have is not JsonArray ha)
+            case JsonValueKind.Array:
+                if (have.ValueKind != JsonValueKind.Array)
                 {
-                    return wa.Count == 0 && have is null;
+                    return IsAbsent(have) && want.GetArrayLength() == 0;
                 }
 
-                if (wa.Count != ha.Count)
+                if (want.GetArrayLength() != have.GetArrayLength())
                 {
                     return false;
                 }
 
-                for (var i = 0; i < wa.Count; i++)
+                using (var wi = want.EnumerateArray())
+                using (var hi = have.EnumerateArray())
                 {
-                    if (!IsSubset(wa[i], ha[i]))
+                    while (wi.MoveNext() && hi.MoveNext())
                     {
-                        return false;
+                        if (!IsSubset(wi.Current, hi.Current))
+                        {
+                            return false;
+                        }
                     }
                 }
 
                 return true;
             default:
-                return have is JsonValue && JsonNode.DeepEquals(want, have);
+                return have.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array) && JsonElement.DeepEquals(want, have);
         }
     }
 
-    private static JsonObject ToNode<T>(T obj) =>
-        JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
+    private static bool IsAbsent(JsonElement element) => element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+
+    private static JsonElement Get(JsonElement root, string path)
+    {
+        var element = root;
+        foreach (var part in path.Split('.'))
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
+            {
+                return default;
+            }
+        }
+
+        return element;
+    }
+
+    private static JsonDocument ToDocument(object obj) =>
+        JsonSerializer.SerializeToDocument(obj, obj.GetType(), CacheJson.SerializerOptions);
+
+    private static JsonObject ToNode(object obj) =>
+        JsonSerializer.SerializeToNode(obj, obj.GetType(), CacheJson.SerializerOptions)!.AsObject();
 
     private static JsonNode? Get(JsonObject root, string path)
     {
