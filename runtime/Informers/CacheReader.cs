@@ -53,7 +53,7 @@ public sealed class CacheReader : IObjectReader
 
     public V1ObjectMeta? GetMetadata<T>(string? @namespace, string name)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Store<T>(true).Get(new ObjectKey(@namespace, name).ToString()) is { } entry ? CacheJson.MetadataOf(entry.Json.Span) : null;
+        Store<T>(true).Get(new ObjectKey(@namespace, name).ToString()) is { } entry ? entry.Read(CacheJson.MetadataOf) : null;
 
     private ObjectStore Store<T>(bool metadataOnly) =>
         stores.TryGetValue((typeof(T), metadataOnly), out var store)

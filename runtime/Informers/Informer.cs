@@ -257,8 +257,8 @@ public sealed class Informer : IInformer
 
         foreach (var change in changes)
         {
-            var old = change.Old is { } o ? CacheJson.MetadataOf(o.Json.Span) : null;
-            var current = change.New is { } n ? CacheJson.MetadataOf(n.Json.Span) : null;
+            var old = change.Old is { } o ? o.Read(CacheJson.MetadataOf) : null;
+            var current = change.New is { } n ? n.Read(CacheJson.MetadataOf) : null;
             foreach (var handler in snapshot)
             {
                 try

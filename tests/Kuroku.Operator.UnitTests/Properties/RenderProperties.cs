@@ -16,7 +16,7 @@ public sealed partial class RenderProperties
     private static readonly OperatorOptions Options = new() { DefaultDomain = "apps.example.com" };
 
     // "[document N: ]" then a field path of the WebApp, "<root>", a syntax error with its location, or the empty input.
-    [GeneratedRegex(@"^(document \d+: )?((apiVersion|kind|metadata|spec|<root>)(\.|\[|:)|invalid YAML: line \d+, column \d+: .+|the input holds no WebApp$)")]
+    [GeneratedRegex(@"^(document \d+: )?((apiVersion|kind|metadata|spec|<root>)(\.|\[|:)|\S+: unknown field|invalid YAML: line \d+, column \d+: .+|the input holds no WebApp$)")]
     private static partial Regex ErrorLine();
 
     private static void AssertWellFormed(string yaml)

@@ -33,6 +33,9 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     /// <summary>When set, every create fails with it (an API server answering 500, say).</summary>
     public KubernetesApiException? FailCreates { get; set; }
 
+    /// <summary>A failure for the next create of one object, keyed "Kind name" (used once).</summary>
+    public Dictionary<string, KubernetesApiException> FailNextCreateOf { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Fail the next update of that name with 409, as if someone wrote in between.</summary>
     public HashSet<string> ConflictOnNextUpdate { get; } = [];
 
@@ -133,6 +136,11 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
         if (FailCreates is not null)
         {
             throw FailCreates;
+        }
+
+        if (FailNextCreateOf.Remove($"{obj.Kind} {obj.Metadata.Name}", out var failure))
+        {
+            throw failure;
         }
 
         if (Get<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name) is not null)

@@ -38,6 +38,24 @@ public sealed class ReconcileFailureTests
         cluster.Events.Should().NotContain(e => e.Reason == "ReconcileFailed");
     }
 
+    [Theory]
+    [InlineData(500, ApiErrorReason.ServerError)]
+    [InlineData(409, ApiErrorReason.Conflict)]
+    public async Task A_fault_on_one_of_the_concurrent_child_writes_loses_none_of_the_others_and_the_retry_writes_only_that_one(int status, ApiErrorReason reason)
+    {
+        var (reconciler, cluster) = Make();
+        cluster.FailNextCreateOf["Service hello"] = new KubernetesApiException(reason, status, "injected");
+
+        var first = () => reconciler.ReconcileAsync("default", "hello");
+        (await first.Should().ThrowAsync<KubernetesApiException>()).Which.StatusCode.Should().Be(status, "the controller retries the reconcile with backoff");
+        var writtenDespiteTheFault = cluster.Writes.ToList();
+        cluster.Writes.Clear();
+        await reconciler.ReconcileAsync("default", "hello");
+
+        writtenDespiteTheFault.Should().BeEquivalentTo(["create ControllerRevision hello-v1", "create ConfigMap hello-router", "create Deployment hello-web"]);
+        cluster.Writes.Should().BeEquivalentTo(["create Service hello", "status WebApp hello"]);
+    }
+
     [Fact]
     public async Task A_release_phase_comes_back_when_its_timeout_falls_due()
     {
