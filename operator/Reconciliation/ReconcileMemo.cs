@@ -180,6 +180,23 @@ public sealed class JournalingWriter(IObjectWriter inner, IObjectReader cache) :
         return journal;
     }
 
+    /// <summary>
+    /// Ends a journal: its writes, and an empty journal left behind, since an execution context captured
+    /// during the reconcile (a pooled connection's reader, a timer) may keep the list alive for long.
+    /// </summary>
+    public static List<JournaledWrite> End(List<JournaledWrite> journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        Current.Value = null;
+        lock (journal)
+        {
+            List<JournaledWrite> writes = [.. journal];
+            journal.Clear();
+            journal.TrimExcess();
+            return writes;
+        }
+    }
+
     public Task<T?> GetAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         inner.GetAsync<T>(@namespace, name, cancellationToken);

@@ -98,16 +98,20 @@ public sealed class WebAppReconciler(
         memo.Forget(new ObjectKey(@namespace, name));
         var inputs = memo.Inputs(app);
         var journal = JournalingWriter.Begin();
-        var result = await FullReconcileAsync(app, cancellationToken);
+        ReconcileResult result;
+        List<JournaledWrite> writes;
+        try
+        {
+            result = await FullReconcileAsync(app, cancellationToken);
+        }
+        finally
+        {
+            writes = JournalingWriter.End(journal);
+        }
+
         if (result.RequeueAfter is null)
         {
             // Only an outcome that waits for nothing but events: a pending release phase must be looked at again in time.
-            List<JournaledWrite> writes;
-            lock (journal)
-            {
-                writes = [.. journal];
-            }
-
             memo.Remember(app, inputs, writes, now);
         }
 

@@ -52,20 +52,59 @@ public sealed class KubernetesListWatch : IListWatchSource
         }
 
         using var response = await SendAsync("list", query, target.MetadataOnly ? MetadataListMediaType : "application/json", cancellationToken).ConfigureAwait(false);
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var list = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
-            ?? throw new JsonException($"the list of {Describe()} is not a JSON object");
-        var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        foreach (var item in items)
+        // A page is held as one JSON document (its bytes and an index of them); each item becomes a mutable
+        // tree only when the informer takes it, one at a time. A whole page of trees would cost ten times its
+        // JSON: 500 Deployments, tens of MB, on every informer listing at once during a start.
+        var json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var list = JsonDocument.Parse(json);
+        if (list.RootElement.ValueKind != JsonValueKind.Object)
         {
-            Stamp(item);
+            list.Dispose();
+            throw new JsonException($"the list of {Describe()} is not a JSON object");
         }
 
-        var metadata = list["metadata"] as JsonObject;
-        return new ListPage(
-            items,
-            metadata?["resourceVersion"]?.GetValue<string>() ?? "",
-            metadata?["continue"]?.GetValue<string>() is { Length: > 0 } next ? next : null);
+        var root = list.RootElement;
+        var metadata = root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        var resourceVersion = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? "" : "";
+        var next = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("continue", out var c) && c.GetString() is { Length: > 0 } token ? token : null;
+        return new ListPage(new PageItems(list, this), resourceVersion, next);
+    }
+
+    /// <summary>The items of one list page, each parsed into a tree (and stamped) when it is read.</summary>
+    private sealed class PageItems : IReadOnlyList<JsonObject>
+    {
+        private readonly JsonElement[] items;
+        private readonly KubernetesListWatch owner;
+
+        public PageItems(JsonDocument page, KubernetesListWatch owner)
+        {
+            this.owner = owner;
+            items = page.RootElement.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array
+                ? [.. array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)]
+                : [];
+        }
+
+        public int Count => items.Length;
+
+        public JsonObject this[int index] => Read(items[index]);
+
+        public IEnumerator<JsonObject> GetEnumerator()
+        {
+            foreach (var item in items)
+            {
+                yield return Read(item);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private JsonObject Read(JsonElement item)
+        {
+            // Backed by the page's document (never disposed: its items may outlive this call), built as read.
+            var obj = JsonObject.Create(item)!;
+            owner.Stamp(obj);
+            return obj;
+        }
     }
 
     public async IAsyncEnumerable<WatchEvent> WatchAsync(string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -110,7 +110,7 @@ public sealed class ObjectStore
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, CacheEntry> items = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, HashSet<string>>> indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, Bucket>> indexes = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, IndexFunc> indexers;
 
     public ObjectStore(IReadOnlyDictionary<string, IndexFunc>? indexers = null)
@@ -130,7 +130,7 @@ public sealed class ObjectStore
         this.indexers = all;
         foreach (var name in all.Keys)
         {
-            indexes[name] = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            indexes[name] = new Dictionary<string, Bucket>(StringComparer.Ordinal);
         }
     }
 
@@ -189,7 +189,7 @@ public sealed class ObjectStore
                 throw new InvalidOperationException($"no index named \"{index}\"; indexes: {string.Join(", ", indexes.Keys.Order(StringComparer.Ordinal))}");
             }
 
-            return byValue.TryGetValue(value, out var keys) ? Sorted(keys.Select(k => items[k])) : [];
+            return byValue.TryGetValue(value, out var bucket) ? Sorted(bucket.Keys.Select(k => items[k])) : [];
         }
     }
 
@@ -276,20 +276,26 @@ public sealed class ObjectStore
     private static List<CacheEntry> Sorted(IEnumerable<CacheEntry> entries) =>
         [.. entries.OrderBy(e => e.Key, StringComparer.Ordinal)];
 
+    // An entry's index values are replaced by the instances the index already holds: ten thousand
+    // objects in a hundred namespaces keep a hundred namespace strings, not ten thousand.
     private void Index(CacheEntry entry)
     {
         foreach (var (index, values) in entry.Indexed)
         {
             var byValue = indexes[index];
-            foreach (var value in values)
+            for (var i = 0; i < values.Length; i++)
             {
-                if (!byValue.TryGetValue(value, out var keys))
+                if (byValue.TryGetValue(values[i], out var bucket))
                 {
-                    keys = new HashSet<string>(StringComparer.Ordinal);
-                    byValue[value] = keys;
+                    values[i] = bucket.Value;
+                }
+                else
+                {
+                    bucket = new Bucket(values[i]);
+                    byValue[values[i]] = bucket;
                 }
 
-                keys.Add(entry.Key);
+                bucket.Add(entry.Key);
             }
         }
     }
@@ -301,11 +307,67 @@ public sealed class ObjectStore
             var byValue = indexes[index];
             foreach (var value in values)
             {
-                if (byValue.TryGetValue(value, out var keys) && keys.Remove(entry.Key) && keys.Count == 0)
+                if (byValue.TryGetValue(value, out var bucket) && bucket.Remove(entry.Key) && bucket.IsEmpty)
                 {
                     byValue.Remove(value);
                 }
             }
+        }
+    }
+
+    /// <summary>The keys filed under one index value; most values (an owner's uid) file one key, held without a set.</summary>
+    private sealed class Bucket(string value)
+    {
+        private string? one;
+        private HashSet<string>? many;
+
+        public string Value { get; } = value;
+
+        public bool IsEmpty => one is null && many is null;
+
+        public IEnumerable<string> Keys => many ?? (one is null ? [] : [one]);
+
+        public void Add(string key)
+        {
+            if (many is not null)
+            {
+                many.Add(key);
+            }
+            else if (one is null || one == key)
+            {
+                one = key;
+            }
+            else
+            {
+                many = new HashSet<string>(StringComparer.Ordinal) { one, key };
+                one = null;
+            }
+        }
+
+        public bool Remove(string key)
+        {
+            if (many is not null)
+            {
+                if (!many.Remove(key))
+                {
+                    return false;
+                }
+
+                if (many.Count == 0)
+                {
+                    many = null;
+                }
+
+                return true;
+            }
+
+            if (one == key)
+            {
+                one = null;
+                return true;
+            }
+
+            return false;
         }
     }
 }
