@@ -60,10 +60,14 @@ public sealed record OperatorOptions
     /// <summary>The ValidatingWebhookConfiguration whose caBundle the operator keeps current.</summary>
     public string? WebhookConfigurationName { get; init; }
 
-    /// <summary>Requests per second to the API server, sustained (client-side rate limit).</summary>
-    public double KubeApiQps { get; init; } = 200;
+    /// <summary>
+    /// Requests per second to the API server, sustained (a client-side rate limit); 0: no client-side limit,
+    /// the default: the API server's Priority and Fairness protects it, as SIG API Machinery recommends and
+    /// controller-runtime does since v0.21.
+    /// </summary>
+    public double KubeApiQps { get; init; }
 
-    /// <summary>Requests to the API server at once above <see cref="KubeApiQps"/>; at least <see cref="KubeApiQps"/>.</summary>
+    /// <summary>With a <see cref="KubeApiQps"/>: requests at once above it; at least <see cref="KubeApiQps"/>.</summary>
     public int KubeApiBurst { get; init; } = 400;
 
     /// <summary>This replica's identity for leader election (the pod name in the cluster).</summary>

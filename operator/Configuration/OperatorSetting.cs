@@ -71,10 +71,11 @@ public sealed class OperatorSetting
             (o, v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? set(o, n) : null);
 
     /// <summary>A finite number above zero: 200, 50.5, or 1e+06 (as Helm prints a large float).</summary>
-    public static OperatorSetting PositiveNumber(string flag, string? variable, string valueName, string description, double defaultValue,
+    /// <summary>A rate: 0 (no limit), or a number above 0 (fractions allowed).</summary>
+    public static OperatorSetting Rate(string flag, string? variable, string valueName, string description, double defaultValue,
         Func<OperatorOptions, double, OperatorOptions> set) =>
-        new(flag, variable, valueName, description, defaultValue.ToString(CultureInfo.InvariantCulture), "a number above 0, such as 200 or 50.5",
-            (o, v) => double.TryParse(v, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n > 0
+        new(flag, variable, valueName, description, defaultValue.ToString(CultureInfo.InvariantCulture), "0 (no limit) or a number above 0, such as 200 or 50.5",
+            (o, v) => double.TryParse(v, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= 0
                 ? set(o, n)
                 : null);
 

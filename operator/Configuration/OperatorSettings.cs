@@ -79,12 +79,12 @@ public static partial class OperatorSettings
         "the ValidatingWebhookConfiguration whose caBundle is kept current", null, DnsSubdomain(), "an object name",
         (o, v) => o with { WebhookConfigurationName = v });
 
-    public static OperatorSetting KubeApiQps { get; } = OperatorSetting.PositiveNumber(
-        "--kube-api-qps", "KUROKU_KUBE_API_QPS", "QPS", "requests per second to the API server, sustained",
+    public static OperatorSetting KubeApiQps { get; } = OperatorSetting.Rate(
+        "--kube-api-qps", "KUROKU_KUBE_API_QPS", "QPS", "requests per second to the API server, sustained; 0: no client-side limit",
         Defaults.KubeApiQps, (o, v) => o with { KubeApiQps = v });
 
     public static OperatorSetting KubeApiBurst { get; } = OperatorSetting.WholeNumber(
-        "--kube-api-burst", "KUROKU_KUBE_API_BURST", "N", "requests to the API server in a burst; at least the qps",
+        "--kube-api-burst", "KUROKU_KUBE_API_BURST", "N", "with a qps: requests to the API server in a burst; at least the qps",
         Defaults.KubeApiBurst, 1, int.MaxValue, (o, v) => o with { KubeApiBurst = v });
 
     /// <summary>What `run` reads, in the order help lists them.</summary>
@@ -111,7 +111,7 @@ public static partial class OperatorSettings
             yield return $"{name(HttpPort)} and {name(WebhookPort)} must differ (both {options.HttpPort})";
         }
 
-        if (options.KubeApiBurst < options.KubeApiQps)
+        if (options.KubeApiQps > 0 && options.KubeApiBurst < options.KubeApiQps)
         {
             yield return FormattableString.Invariant(
                 $"{name(KubeApiBurst)} must be at least {name(KubeApiQps)} (burst {options.KubeApiBurst}, qps {options.KubeApiQps})");

@@ -66,7 +66,8 @@ public static class OperatorHost
         services.AddSingleton<IInformerMetrics>(metrics);
         services.AddControllerRuntime(
             _ => new Kubernetes(ClientConfiguration(options)),
-            new LeaderElectionOptions { Enabled = options.LeaderElection, Namespace = options.LeaderElectionNamespace, Identity = options.Identity });
+            new LeaderElectionOptions { Enabled = options.LeaderElection, Namespace = options.LeaderElectionNamespace, Identity = options.Identity },
+            options.KubeApiQps > 0 ? new RequestThrottle(options.KubeApiQps, options.KubeApiBurst) : null);
         services.AddController<WebApp>(
             new ControllerManagerOptions
             {

@@ -27,7 +27,9 @@ public sealed class WebAppReconciler(
     ReleaseManager releases,
     ChildApplier children,
     StatusWriter status,
+    ReconcileMemo memo,
     OperatorOptions options,
+    TimeProvider clock,
     ILogger<WebAppReconciler> logger) : IReconciler
 {
     /// <summary>The one way to build a reconciler, in the host and in tests.</summary>
@@ -35,10 +37,13 @@ public sealed class WebAppReconciler(
         IObjectReader cache, IObjectWriter client, IEventRecorder events, OperatorOptions options, TimeProvider clock, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var children = new ChildApplier(cache, client, loggers.CreateLogger<ChildApplier>());
-        var releases = new ReleaseManager(cache, client, children, new ConfigLookup(cache, client), events, clock);
-        return new WebAppReconciler(cache, events, new WebAppValidator(), releases, children, new StatusWriter(client, options, clock), options,
-            loggers.CreateLogger<WebAppReconciler>());
+        ArgumentNullException.ThrowIfNull(options);
+        var writer = new JournalingWriter(client, cache);
+        var children = new ChildApplier(cache, writer, loggers.CreateLogger<ChildApplier>());
+        var releases = new ReleaseManager(cache, writer, children, new ConfigLookup(cache, writer), events, clock);
+        var lifetime = options.ResyncPeriod > TimeSpan.Zero ? options.ResyncPeriod : TimeSpan.FromMinutes(10);
+        return new WebAppReconciler(cache, events, new WebAppValidator(), releases, children, new StatusWriter(writer, options, clock),
+            new ReconcileMemo(cache, lifetime), options, clock, loggers.CreateLogger<WebAppReconciler>());
     }
 
     /// <summary>
@@ -56,6 +61,7 @@ public sealed class WebAppReconciler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            memo.Forget(key);
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             if (e is not KubernetesApiException { IsConflict: true } && cache.Get<WebApp>(key.Namespace, key.Name) is { } app)
             {
@@ -77,6 +83,40 @@ public sealed class WebAppReconciler(
             return ReconcileResult.Done;
         }
 
+        // The reconciles that the watch events of the last one's own writes cause cost nothing.
+        var now = clock.GetUtcNow().UtcDateTime;
+        switch (memo.Check(app, now, out var retry))
+        {
+            case ReconcileMemo.Skip.Waiting:
+                return ReconcileResult.After(retry);
+            case ReconcileMemo.Skip.Unchanged:
+                return ReconcileResult.Done;
+            default:
+                break;
+        }
+
+        memo.Forget(new ObjectKey(@namespace, name));
+        var inputs = memo.Inputs(app);
+        var journal = JournalingWriter.Begin();
+        var result = await FullReconcileAsync(app, cancellationToken);
+        if (result.RequeueAfter is null)
+        {
+            // Only an outcome that waits for nothing but events: a pending release phase must be looked at again in time.
+            List<JournaledWrite> writes;
+            lock (journal)
+            {
+                writes = [.. journal];
+            }
+
+            memo.Remember(app, inputs, writes, now);
+        }
+
+        return result;
+    }
+
+    private async Task<ReconcileResult> FullReconcileAsync(WebApp app, CancellationToken cancellationToken)
+    {
+        var (@namespace, name) = (app.Metadata.NamespaceProperty, app.Metadata.Name);
         var validation = await validator.ValidateAsync(app, cancellationToken);
         if (!validation.IsValid)
         {

@@ -31,9 +31,23 @@ public interface IObjectReader
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>
+    /// The resourceVersion of the cached object (or of its cached metadata, for a type watched as metadata
+    /// only), or null when the cache has none by that name. Cheap: nothing is deserialized.
+    /// </summary>
+    string? VersionOf<T>(string? @namespace, string name)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
+    /// <summary>The keys and resourceVersions of the objects owned by the owner uid, in key order. Cheap: nothing is deserialized.</summary>
+    IReadOnlyList<ObjectVersion> VersionsOwnedBy<T>(string ownerUid)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
+    /// <summary>
     /// The metadata of an object of a type watched as metadata only (its name, namespace, uid,
     /// resourceVersion, labels and owners), or null when the cache has none by that name.
     /// </summary>
     V1ObjectMeta? GetMetadata<T>(string? @namespace, string name)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 }
+
+/// <summary>Which version of an object a cache holds: its key (<c>namespace/name</c>) and resourceVersion.</summary>
+public readonly record struct ObjectVersion(string Key, string? ResourceVersion);

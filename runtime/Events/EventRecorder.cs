@@ -14,8 +14,20 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
 {
     public const string Component = "kuroku-operator";
 
-    private readonly Channel<(EventKey Key, ObjectReference Regarding)> pending =
-        Channel.CreateBounded<(EventKey, ObjectReference)>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    /// <summary>Events waiting to be written; past this many, new ones are dropped (and logged), as client-go's broadcaster does.</summary>
+    public const int BufferSize = 1000;
+
+    /// <summary>
+    /// Events written at once: one slow write does not hold up the rest. Each event goes to the writer its
+    /// key hashes to, so the repeats of one event (create, then count bumps) stay in order.
+    /// </summary>
+    public const int Writers = 4;
+
+    // Wait mode, used only through TryWrite: a full buffer makes TryWrite return false (DropWrite mode
+    // would return true and drop the event silently).
+    private readonly Channel<(EventKey Key, ObjectReference Regarding)>[] pending =
+        [.. Enumerable.Range(0, Writers).Select(_ => Channel.CreateBounded<(EventKey, ObjectReference)>(
+            new BoundedChannelOptions(BufferSize / Writers) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
 
     private readonly IObjectWriter writer;
     private readonly EventAggregator aggregator;
@@ -38,7 +50,7 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
         var meta = regarding.Metadata ?? new V1ObjectMeta();
         var key = new EventKey(meta.NamespaceProperty, meta.Uid ?? "", meta.Name ?? "", type, reason, message);
         var reference = new ObjectReference(regarding.ApiVersion, regarding.Kind, meta.Name, meta.NamespaceProperty, meta.ResourceVersion, meta.Uid);
-        if (!pending.Writer.TryWrite((key, reference)))
+        if (!pending[(key.GetHashCode() & int.MaxValue) % Writers].Writer.TryWrite((key, reference)))
         {
             logger.LogWarning("Event buffer full; dropped {Type} event {Reason} about {Kind} {Name}", type, reason, regarding.Kind, meta.Name);
         }
@@ -92,11 +104,14 @@ public sealed class EventRecorder : BackgroundService, IEventRecorder
             cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(pending.Select(channel => WriteLoopAsync(channel.Reader, stoppingToken)));
+
+    private async Task WriteLoopAsync(ChannelReader<(EventKey Key, ObjectReference Regarding)> events, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var (key, regarding) in pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (key, regarding) in events.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {

@@ -39,6 +39,18 @@ public sealed class CacheReader : IObjectReader
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         [.. Store<T>(false).ByIndex(index, value).Select(e => e.Read<T>())];
 
+    public string? VersionOf<T>(string? @namespace, string name)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var key = new ObjectKey(@namespace, name).ToString();
+        var store = stores.TryGetValue((typeof(T), false), out var full) ? full : Store<T>(true);
+        return store.Get(key)?.ResourceVersion;
+    }
+
+    public IReadOnlyList<ObjectVersion> VersionsOwnedBy<T>(string ownerUid)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        [.. Store<T>(false).ByIndex(ObjectStore.OwnerIndex, ownerUid).Select(e => new ObjectVersion(e.Key, e.ResourceVersion))];
+
     public V1ObjectMeta? GetMetadata<T>(string? @namespace, string name)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         Store<T>(true).Get(new ObjectKey(@namespace, name).ToString()) is { } entry ? CacheJson.MetadataOf(entry.Json.Span) : null;

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Desired;
+using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 
@@ -62,6 +63,9 @@ public abstract class OwnedKind
     /// <summary>The watch that caches this kind (Kuroku's objects only, trimmed) and enqueues the owning WebApp.</summary>
     public abstract WatchRegistration Watch();
 
+    /// <summary>The keys and versions of the cached objects of this kind a WebApp owns.</summary>
+    public abstract IReadOnlyList<ObjectVersion> Versions(IObjectReader cache, string ownerUid);
+
     internal abstract Task<ChildResult> ApplyAsync(ChildApplier applier, WebApp app, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken);
 
     internal abstract Task<IReadOnlyList<ChildResult>> PruneAsync(ChildApplier applier, WebApp app, IReadOnlySet<(string Kind, string Name)> wanted, CancellationToken cancellationToken);
@@ -77,6 +81,12 @@ public sealed class OwnedKind<T> : OwnedKind
     }
 
     public override WatchRegistration Watch() => Watches.Owns<T, WebApp>() with { LabelSelector = LabelSelector, Transform = Trim };
+
+    public override IReadOnlyList<ObjectVersion> Versions(IObjectReader cache, string ownerUid)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.VersionsOwnedBy<T>(ownerUid);
+    }
 
     internal override Task<ChildResult> ApplyAsync(ChildApplier applier, WebApp app, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken) =>
         applier.ApplyAsync(app, (T)desired, cancellationToken);

@@ -1,4 +1,3 @@
-using k8s.Models;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Kuroku.Api.Releases;
@@ -6,6 +5,8 @@ using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.Reconciliation.Apply;
 using Kuroku.Operator.Telemetry;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
+using k8s.Models;
 
 namespace Kuroku.Operator.Reconciliation.Releases;
 
@@ -56,7 +57,7 @@ public sealed class ReleaseManager(
     public async Task<ReleaseState> ReconcileAsync(WebApp app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = KubernetesTime.Now(clock);
         var ns = app.Metadata.NamespaceProperty;
         var history = cache.ListOwnedBy<V1ControllerRevision>(app.Metadata.Uid)
             .Where(r => r.Metadata.NamespaceProperty == ns)

@@ -18,7 +18,7 @@ public sealed class StatusWriter(IObjectWriter client, OperatorOptions options, 
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(seen);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = KubernetesTime.Now(clock);
         var current = app;
         return RetryOnConflict.RunAsync(async attempt =>
         {

@@ -5,30 +5,27 @@ using Kuroku.Operator.IntegrationTests.Tools;
 namespace Kuroku.Operator.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The real kubectl binary against the operator running on a cluster: what a user types, from
-/// installing the CRD to deleting the app, and what kubectl shows of the operator's work.
+/// The real kubectl binary against the playground a user starts (the operator reconciling, stand-ins running the
+/// pods): what a user types, from the examples to deleting an app, and what kubectl shows of the operator's work.
 /// </summary>
 public sealed class KubectlEndToEndTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private PlaygroundSession _playground = null!;
     private Kubectl _kubectl = null!;
 
     public async Task InitializeAsync()
     {
-        _cluster = await TestCluster.StartAsync();
-        await _cluster.StartOperatorAsync();
-        _kubectl = _cluster.Kubectl();
+        _playground = await PlaygroundSession.StartAsync();
+        _kubectl = _playground.Kubectl();
     }
 
     public async Task DisposeAsync()
     {
         _kubectl.Dispose();
-        await _cluster.DisposeAsync();
+        await _playground.DisposeAsync();
     }
 
-    private Task<KubectlResult> Kubectl(params string[] args) => _kubectl.RunAsync([.. args, "-n", _cluster.Namespace], null, CancellationToken.None);
-
-    private static string Example(string name) => File.ReadAllText(Path.Combine(SchemaCheck.RepositoryRoot, "examples", name));
+    private Task<KubectlResult> Kubectl(params string[] args) => _kubectl.RunAsync(args);
 
     /// <summary>kubectl's table output, as rows of columns split on runs of two or more spaces.</summary>
     private static List<string[]> Table(string stdout) =>
@@ -67,63 +64,41 @@ public sealed class KubectlEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_user_applies_lists_scales_describes_and_deletes_webapps_with_kubectl()
+    public async Task A_user_applies_the_examples_lists_scales_describes_and_deletes_webapps_with_kubectl()
     {
-        var ns = _cluster.Namespace;
-        var minimal = _kubectl.WriteFile("minimal.yaml", Example("minimal.yaml").Replace("namespace: default", $"namespace: {ns}", StringComparison.Ordinal));
-        var full = _kubectl.WriteFile("webapp.yaml", Example("webapp.yaml").Replace("namespace: shop", $"namespace: {ns}", StringComparison.Ordinal));
-
-        (await Kubectl("apply", "-f", minimal)).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev/hello created");
-        var secrets = _kubectl.WriteFile("secrets.yaml", """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: shop-db}
-            stringData: {url: "postgres://db/shop"}
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: shop-secrets}
-            stringData: {SECRET_KEY: s3cret}
-            """);
-        (await Kubectl("apply", "-f", secrets)).EnsureSuccess();
-        (await Kubectl("apply", "-f", full)).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev/shop created");
+        var applied = (await Kubectl("apply", "-f", Path.Combine(SchemaCheck.RepositoryRoot, "examples"))).EnsureSuccess();
+        applied.StdOut.Should().Contain("webapp.kuroku.dev/hello created\n").And.Contain("webapp.kuroku.dev/shop created\n");
+        var ready = (await Kubectl("wait", "--for=condition=Ready", "webapp", "--all", "-A", "--timeout=60s")).EnsureSuccess();
+        ready.StdOut.Should().Contain("webapp.kuroku.dev/hello condition met").And.Contain("webapp.kuroku.dev/shop condition met");
 
         // The printer columns, with the values the operator wrote into status.
-        var listed = await EventuallyPrints(["get", "webapps"], s => Table(s).Any(r => r[0] == "hello" && r.Contains("web 0/1")), "hello's processes");
-        var table = Table(listed);
-        table[0].Should().Equal("NAME", "RELEASE", "PROCESSES", "URL", "READY", "AGE");
-        var hello = table.Single(r => r[0] == "hello");
-        hello[1].Should().Be("1");
-        hello[2].Should().Be("web 0/1");
-        hello[3].Should().Be($"http://hello.{ns}.svc");
-        hello[4].Should().Be("False");
-        table.Should().Contain(r => r[0] == "shop");
-        await EventuallyPrints(["get", "webapps", "shop"], s => s.Contains("https://shop.example.com", StringComparison.Ordinal), "shop's URL");
-
-        if (!_cluster.IsReal)
-        {
-            await _cluster.MarkReadyAsync("hello-web");
-            await EventuallyPrints(["get", "webapps", "hello"], s => Table(s).Single(r => r[0] == "hello") is var row && row.Contains("web 1/1") && row.Contains("True"), "hello ready");
-        }
+        var table = Table((await Kubectl("get", "webapps", "-A")).EnsureSuccess().StdOut);
+        table[0].Should().Equal("NAMESPACE", "NAME", "RELEASE", "PROCESSES", "URL", "READY", "AGE");
+        table.Single(r => r[1] == "hello")[..6].Should().Equal("default", "hello", "1", "web 1/1", "http://hello.default.svc", "True");
+        table.Single(r => r[1] == "shop")[..6].Should().Equal("shop", "shop", "1", "web 2/2, worker 1/1", "https://shop.example.com", "True");
 
         // The category and the short name.
-        Table((await Kubectl("get", "kuroku")).EnsureSuccess().StdOut).Select(r => r[0]).Should().Contain(["hello", "shop"]);
-        Table((await Kubectl("get", "wa")).EnsureSuccess().StdOut).Select(r => r[0]).Should().Contain(["hello", "shop"]);
+        Table((await Kubectl("get", "kuroku", "-A")).EnsureSuccess().StdOut).Select(r => r[1]).Should().Contain(["hello", "shop"]);
+        Table((await Kubectl("get", "wa", "-A")).EnsureSuccess().StdOut).Select(r => r[1]).Should().Contain(["hello", "shop"]);
 
-        // The scale subresource drives the web process's replicas.
+        // The scale subresource drives the web process's replicas; the pods follow.
         (await Kubectl("scale", "webapp/hello", "--replicas=3")).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev/hello scaled");
-        await TestCluster.EventuallyAsync(async () => (await _cluster.DeploymentAsync("hello-web"))?.Spec.Replicas == 3, "hello-web scaled to 3");
-        (await _cluster.GetAsync("hello")).Spec.Processes["web"].Replicas.Should().Be(3);
+        await EventuallyPrints(["get", "webapps", "hello"], s => Table(s).Single(r => r[0] == "hello").Contains("web 3/3"), "hello at 3/3");
+        (await Kubectl("wait", "--for=condition=Ready", "webapp/hello", "--timeout=30s")).EnsureSuccess();
+        var pods = Table((await Kubectl("get", "pods", "-l", "app.kubernetes.io/instance=hello")).EnsureSuccess().StdOut);
+        pods.Skip(1).Should().HaveCount(3).And.OnlyContain(r => r[0].StartsWith("hello-web-", StringComparison.Ordinal) && r[1] == "Running");
+        (await _playground.GetAsync("hello")).Spec.Processes["web"].Replicas.Should().Be(3);
 
         // The operator's events on the WebApp.
         var described = await EventuallyPrints(["describe", "webapp", "hello"], s => s.Contains("updated Deployment hello-web", StringComparison.Ordinal), "the operator's events");
         described.Should().Contain("Events:").And.MatchRegex(@"Normal\s+Released\s+.*Release v1 \(initial release\) is live\. Created ConfigMap hello-router, Service hello, Deployment hello-web")
             .And.MatchRegex(@"Normal\s+Applied\s+.*updated Deployment hello-web \(spec\.replicas\)");
 
-        // Deleting the app collects its children.
+        // Deleting the app collects its children, down to the pods.
         (await Kubectl("delete", "webapp", "hello")).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev \"hello\" deleted");
-        await TestCluster.EventuallyAsync(async () => await _cluster.DeploymentAsync("hello-web") is null, "hello-web to be garbage-collected");
-        (await Kubectl("get", "webapps", "-o", "name")).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev/shop");
+        await TestCluster.EventuallyAsync(async () => await _playground.DeploymentAsync("hello-web") is null, "hello-web to be garbage-collected");
+        await EventuallyPrints(["get", "pods", "-o", "name"], s => !s.Contains("pod/hello-", StringComparison.Ordinal), "hello's pods gone");
+        (await Kubectl("get", "webapps", "-A", "-o", "name")).EnsureSuccess().StdOut.Trim().Should().Be("webapp.kuroku.dev/shop");
         (await Kubectl("get", "services", "-o", "name")).EnsureSuccess().StdOut.Should().NotContain("service/hello\n");
     }
 }

@@ -2,7 +2,6 @@ extern alias plugin;
 
 using System.Diagnostics;
 using Kuroku.Api.V1Alpha1;
-using Kuroku.Operator.IntegrationTests.Operator;
 using Kuroku.Operator.IntegrationTests.Tools;
 using Kuroku.Operator.Reconciliation.Desired;
 using k8s;
@@ -14,18 +13,14 @@ namespace Kuroku.Operator.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// kubectl-kuroku (the plugin's whole entry point, <see cref="Plugin"/>.RunAsync, with the real
-/// <see cref="KurokuCluster"/>) against the operator running on a cluster: the plugin writes the spec,
-/// the operator turns it into Deployments, router data and releases.
+/// <see cref="KurokuCluster"/>) against the playground a user starts: the plugin writes the spec, the operator
+/// turns it into Deployments, router data and releases, the stand-ins run the pods and the release phase.
 /// </summary>
 public sealed class PluginEndToEndTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private PlaygroundSession _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await TestCluster.StartAsync();
-        await _cluster.StartOperatorAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await PlaygroundSession.StartAsync();
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -34,7 +29,7 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
     /// <summary>`kubectl kuroku ARGS`, in this test's namespace unless the arguments name one.</summary>
     private async Task<Run> Kuroku(params string[] args)
     {
-        string[] line = args.Contains("-n") || args.Contains("--namespace") ? args : [.. args, "-n", _cluster.Namespace];
+        string[] line = args.Contains("-n") || args.Contains("--namespace") ? args : [.. args, "-n", PlaygroundSession.Namespace];
         return await KurokuIn(_cluster.KubeconfigPath, line);
     }
 
@@ -69,7 +64,7 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
         return await _cluster.GetAsync("hello");
     }
 
-    private static Task Eventually(Func<Task<bool>> condition, string what) => TestCluster.EventuallyAsync(condition, what);
+    private static Task Eventually(Func<Task<bool>> condition, string what) => PlaygroundSession.EventuallyAsync(condition, what);
 
     private static void Succeeded(Run run) => run.Code.Should().Be(Plugin.Ok, $"the plugin succeeds (stderr: {run.Err}, stdout: {run.Out})");
 
@@ -129,21 +124,15 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
     public async Task Concurrent_config_sets_of_different_names_both_survive()
     {
         await CreateHelloAsync();
-        if (!_cluster.IsReal)
-        {
-            // Both commands read the app before either patch lands, so one patch meets a newer resourceVersion.
-            _cluster.Server!.Faults.Delay("patch", "webapps", TimeSpan.FromMilliseconds(300));
-        }
+        // Both commands read the app before either patch lands, so one patch meets a newer resourceVersion.
+        _cluster.Server.Faults.Delay("patch", "webapps", TimeSpan.FromMilliseconds(300));
 
         var runs = await Task.WhenAll(Kuroku("config:set", "hello", "A=1"), Kuroku("config:set", "hello", "B=2"));
-        _cluster.Server?.Faults.Clear();
+        _cluster.Server.Faults.Clear();
 
         runs.Should().AllSatisfy(Succeeded);
         (await _cluster.GetAsync("hello")).Spec.Env!.Select(e => $"{e.Name}={e.Value}").Should().BeEquivalentTo(["A=1", "B=2"]);
-        if (!_cluster.IsReal)
-        {
-            _cluster.Server!.Requests.Count("patch", "webapps").Should().BeGreaterThan(2, "one of the patches was refused and retried");
-        }
+        _cluster.Server.Requests.Count("patch", "webapps").Should().BeGreaterThan(2, "one of the patches was refused and retried");
     }
 
     [Fact]
@@ -175,7 +164,7 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
         (await _cluster.GetAsync("hello")).Status!.Release.Should().Be(1, "maintenance makes no release");
     }
 
-    private Task<V1ConfigMap> RouterAsync() => _cluster.Client.CoreV1.ReadNamespacedConfigMapAsync("hello-router", _cluster.Namespace);
+    private Task<V1ConfigMap> RouterAsync() => _cluster.Client.CoreV1.ReadNamespacedConfigMapAsync("hello-router", PlaygroundSession.Namespace);
 
     [Fact]
     public async Task Releases_lists_the_versions_and_rollback_restores_an_old_one_as_a_new_release()
@@ -205,13 +194,11 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
         (await _cluster.DeploymentAsync("hello-web"))!.Spec.Template.Spec.Containers.Should().Contain(c => c.Image == original.Spec.Image);
     }
 
-    [InProcessFact("marks the Deployments ready itself: the example's image does not exist, so on a real cluster its pods never become ready")]
+    [Fact]
     public async Task Ps_shows_ready_replicas_once_the_deployments_are_ready()
     {
+        // The stand-ins start the pods and write the Deployments' status, as a cluster's controllers would.
         await CreateHelloAsync();
-        await Eventually(async () => await _cluster.DeploymentAsync("hello-worker") is not null, "the worker Deployment");
-        await _cluster.MarkReadyAsync("hello-web");
-        await _cluster.MarkReadyAsync("hello-worker");
         await Eventually(async () => (await _cluster.GetAsync("hello")).Status?.Processes?.Values.All(p => p.ReadyReplicas == 1) == true, "ready processes in status");
 
         var ps = await Kuroku("ps", "hello");
@@ -230,7 +217,7 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
         var other = "o-" + Guid.NewGuid().ToString("N")[..10];
         await _cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace
         {
-            Metadata = new V1ObjectMeta { Name = other, Labels = new Dictionary<string, string> { [TestCluster.NamespaceLabel] = "true" } },
+            Metadata = new V1ObjectMeta { Name = other },
         });
         try
         {
@@ -242,11 +229,8 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
 
             (await Kuroku("config", "--namespace", other, "hello")).Out.Should().Be("WHERE=other\n");
             (await Kuroku("config", "hello")).Out.Should().Be("# hello has no config vars\n");
-            if (!_cluster.IsReal)
-            {
-                // The in-process cluster's kubeconfig names the test namespace as its default.
-                (await KurokuIn(_cluster.KubeconfigPath, "config", "hello")).Out.Should().Be("# hello has no config vars\n");
-            }
+            // The playground's kubeconfig names "default" as its namespace.
+            (await KurokuIn(_cluster.KubeconfigPath, "config", "hello")).Out.Should().Be("# hello has no config vars\n");
         }
         finally
         {
@@ -262,7 +246,7 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
             var run = await Kuroku(command, "nope");
 
             run.Code.Should().Be(Plugin.Failed, command);
-            run.Err.Should().Be($"error: webapp \"nope\" not found in namespace \"{_cluster.Namespace}\"\n", command);
+            run.Err.Should().Be($"error: webapp \"nope\" not found in namespace \"{PlaygroundSession.Namespace}\"\n", command);
         }
     }
 
@@ -283,7 +267,7 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { "kuroku", "releases", "hello", "-n", _cluster.Namespace })
+            foreach (var arg in new[] { "kuroku", "releases", "hello", "-n", PlaygroundSession.Namespace })
             {
                 start.ArgumentList.Add(arg);
             }

@@ -62,10 +62,10 @@ public sealed class OptionsParserTests
     }
 
     [Fact]
-    public void The_api_rate_limit_defaults_to_200_qps_and_a_burst_of_400_and_reads_flags_and_variables()
+    public void The_api_rate_limit_is_off_by_default_and_reads_flags_and_variables()
     {
         var defaults = OptionsParser.Parse([], NoEnv).Options!;
-        defaults.KubeApiQps.Should().Be(200);
+        defaults.KubeApiQps.Should().Be(0, "no client-side limit: the API server's Priority and Fairness protects it");
         defaults.KubeApiBurst.Should().Be(400);
 
         var (options, errors) = OptionsParser.Parse(["--kube-api-qps", "50.5"],
@@ -79,13 +79,12 @@ public sealed class OptionsParserTests
     }
 
     [Theory]
-    [InlineData(new[] { "--kube-api-qps", "0" }, "--kube-api-qps: \"0\" must be a number above 0, such as 200 or 50.5")]
-    [InlineData(new[] { "--kube-api-qps", "-5" }, "--kube-api-qps: \"-5\" must be a number above 0, such as 200 or 50.5")]
-    [InlineData(new[] { "--kube-api-qps", "NaN" }, "--kube-api-qps: \"NaN\" must be a number above 0, such as 200 or 50.5")]
+    [InlineData(new[] { "--kube-api-qps", "-5" }, "--kube-api-qps: \"-5\" must be 0 (no limit) or a number above 0, such as 200 or 50.5")]
+    [InlineData(new[] { "--kube-api-qps", "NaN" }, "--kube-api-qps: \"NaN\" must be 0 (no limit) or a number above 0, such as 200 or 50.5")]
     [InlineData(new[] { "--kube-api-burst", "1.5" }, "--kube-api-burst: \"1.5\" must be a whole number of 1 or more")]
     [InlineData(new[] { "--kube-api-burst", "0" }, "--kube-api-burst: \"0\" must be a whole number of 1 or more")]
     [InlineData(new[] { "--kube-api-qps", "500" }, "--kube-api-burst must be at least --kube-api-qps (burst 400, qps 500)")]
-    [InlineData(new[] { "--kube-api-burst", "100" }, "--kube-api-burst must be at least --kube-api-qps (burst 100, qps 200)")]
+    [InlineData(new[] { "--kube-api-burst", "100", "--kube-api-qps", "200" }, "--kube-api-burst must be at least --kube-api-qps (burst 100, qps 200)")]
     public void Bad_rate_limits_are_refused_naming_the_flag_and_the_rule(string[] args, string error)
     {
         var (options, errors) = OptionsParser.Parse(args, NoEnv);
@@ -98,11 +97,11 @@ public sealed class OptionsParserTests
     public void A_conflict_names_the_variables_that_set_the_values()
     {
         var (_, errors) = OptionsParser.Parse([],
-            new Dictionary<string, string?> { ["KUROKU_KUBE_API_BURST"] = "10", ["KUROKU_HTTP_PORT"] = "9443" });
+            new Dictionary<string, string?> { ["KUROKU_KUBE_API_BURST"] = "10", ["KUROKU_KUBE_API_QPS"] = "200", ["KUROKU_HTTP_PORT"] = "9443" });
 
         errors.Should().Equal(
             "KUROKU_HTTP_PORT and --webhook-port must differ (both 9443)",
-            "KUROKU_KUBE_API_BURST must be at least --kube-api-qps (burst 10, qps 200)");
+            "KUROKU_KUBE_API_BURST must be at least KUROKU_KUBE_API_QPS (burst 10, qps 200)");
     }
 
     [Theory]

@@ -76,6 +76,14 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
 
     public void Remove<T>(string ns, string name) => _store.Remove((typeof(T), ns, name));
 
+    /// <summary>Changes a stored object without a new resourceVersion, as if its watch event were lost.</summary>
+    public void Tamper<T>(string ns, string name, Action<T> change) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var obj = Get<T>(ns, name)!;
+        change(obj);
+        _store[(typeof(T), ns, name)] = KubernetesJson.Serialize(obj);
+    }
+
     public WebApp? GetWebApp(string @namespace, string name) => Get<WebApp>(@namespace, name);
 
     public T? Get<T>(string? @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
@@ -97,6 +105,14 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
 
     public V1ObjectMeta? GetMetadata<T>(string? @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Get<T>(@namespace, name)?.Metadata;
+
+    public string? VersionOf<T>(string? @namespace, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        Get<T>(@namespace, name) is { } whole && (Cached(whole) is not null || !OwnedKinds.All.Any(k => k.Type == typeof(T)))
+            ? whole.Metadata.ResourceVersion
+            : null;
+
+    public IReadOnlyList<ObjectVersion> VersionsOwnedBy<T>(string ownerUid) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        [.. ((IObjectReader)this).ListOwnedBy<T>(ownerUid).Select(o => new ObjectVersion(ObjectKey.Of(o).ToString(), o.Metadata.ResourceVersion))];
 
     public IReadOnlyList<T> List<T>(string? @namespace = null, IReadOnlyDictionary<string, string>? matchLabels = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>

@@ -90,6 +90,26 @@ public sealed class WebAppReconcilerTests
     }
 
     [Fact]
+    public async Task A_new_minimal_app_costs_its_children_its_release_one_status_write_and_one_event()
+    {
+        // A clock in the middle of a second: Kubernetes keeps times to the second, and a status stamped with
+        // fractions would differ from the one read back and be written again.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, 500, TimeSpan.Zero));
+        var app = _cluster.Put(Repo.Example("minimal.yaml"));
+        var reconciler = _cluster.Reconciler(_options, clock);
+
+        await reconciler.ReconcileAsync(app.Metadata.NamespaceProperty, app.Metadata.Name);
+        clock.Advance(TimeSpan.FromSeconds(1.3));
+        await reconciler.ReconcileAsync(app.Metadata.NamespaceProperty, app.Metadata.Name);
+
+        _cluster.Writes.Should().BeEquivalentTo(
+            ["create ControllerRevision hello-v1", "create ConfigMap hello-router", "create Service hello", "create Deployment hello-web", "status WebApp hello"]);
+        _cluster.Events.Should().ContainSingle().Which.Should().Be((EventType.Normal, "Released",
+            "Release v1 (initial release) is live. Created ConfigMap hello-router, Service hello, Deployment hello-web"));
+        Current(app).Status!.Releases![0].CreatedAt.Should().Be(new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc));
+    }
+
+    [Fact]
     public async Task Changing_the_image_rewrites_the_workloads_and_nothing_else()
     {
         var app = Stored();

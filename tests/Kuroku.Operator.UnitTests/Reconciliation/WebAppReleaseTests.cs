@@ -1,4 +1,6 @@
 using Kuroku.Api.V1Alpha1;
+using Kuroku.Operator.Configuration;
+using Kuroku.Operator.Reconciliation;
 using Kuroku.Operator.UnitTests.TestSupport;
 using Kuroku.Runtime.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -246,14 +248,73 @@ public sealed class ReleaseRecordingTests
         var cluster = new FakeCluster();
         var app = Repo.Example("minimal.yaml");
         cluster.Put(app);
-        var reconciler = cluster.Reconciler();
-        await reconciler.ReconcileAsync("default", "hello");
+        await cluster.Reconciler().ReconcileAsync("default", "hello");
         cluster.Remove<V1ControllerRevision>("default", "hello-v1");       // as if the cache had not seen it yet
         cluster.FailCreates = new KubernetesApiException(ApiErrorReason.AlreadyExists, 409, "controllerrevisions \"hello-v1\" already exists");
 
-        var act = () => reconciler.ReconcileAsync("default", "hello");
+        // A new reconciler (a restarted operator) remembers nothing of the first reconcile's writes.
+        var act = () => cluster.Reconciler().ReconcileAsync("default", "hello");
 
         (await act.Should().ThrowAsync<KubernetesApiException>()).Which.Reason.Should().Be(ApiErrorReason.Conflict,
             "a conflict is retried quietly from fresh state; an AlreadyExists would surface as a failed reconcile");
+    }
+}
+
+public sealed class ReconcileMemoTests
+{
+    private readonly FakeCluster cluster = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task While_the_cache_lags_behind_its_own_writes_a_reconcile_waits_for_them_instead_of_acting_on_stale_state()
+    {
+        cluster.Put(Repo.Example("minimal.yaml"));
+        var reconciler = cluster.Reconciler(clock: clock);
+        await reconciler.ReconcileAsync("default", "hello");
+        var written = cluster.Get<V1Deployment>("default", "hello-web")!;
+        cluster.Remove<V1Deployment>("default", "hello-web");                // the cache has not seen the create yet
+        cluster.Writes.Clear();
+
+        var waiting = await reconciler.ReconcileAsync("default", "hello");
+        cluster.Put(written);                                                 // the watch event arrives (as a new version here)
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await reconciler.ReconcileAsync("default", "hello");
+
+        waiting.RequeueAfter.Should().Be(ReconcileMemo.ExpectationTimeout, "it looks again when the wait runs out, if no event comes first");
+        cluster.Writes.Should().BeEmpty("nothing was created twice, and the version the cache shows later is the app's own child");
+    }
+
+    [Fact]
+    public async Task The_reconciles_caused_by_its_own_writes_are_skipped_and_any_other_change_is_reconciled()
+    {
+        cluster.Put(Repo.Example("minimal.yaml"));
+        var reconciler = cluster.Reconciler(clock: clock);
+        await reconciler.ReconcileAsync("default", "hello");
+        cluster.Writes.Clear();
+
+        await reconciler.ReconcileAsync("default", "hello");
+        cluster.Remove<V1Service>("default", "hello");                      // deleted by hand
+        await reconciler.ReconcileAsync("default", "hello");
+
+        cluster.Writes.Should().Equal("create Service hello");
+    }
+
+    [Fact]
+    public async Task A_change_the_cache_missed_is_repaired_once_the_remembered_reconcile_is_a_resync_period_old()
+    {
+        cluster.Put(Repo.Example("minimal.yaml"));
+        var reconciler = cluster.Reconciler(new OperatorOptions { ResyncPeriod = TimeSpan.FromMinutes(10) }, clock);
+        await reconciler.ReconcileAsync("default", "hello");
+        cluster.Tamper<V1Service>("default", "hello", s => s.Spec.Ports[0].Port = 8081);   // no new version: a lost watch event
+        cluster.Writes.Clear();
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        await reconciler.ReconcileAsync("default", "hello");
+        var beforeTheResync = cluster.Writes.ToList();
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await reconciler.ReconcileAsync("default", "hello");
+
+        beforeTheResync.Should().BeEmpty();
+        cluster.Writes.Should().Equal("update Service hello");
     }
 }
