@@ -9,7 +9,9 @@ namespace Kuroku.Playground.Cluster.Nodes;
 /// Stands in for the kubelet of one node that runs every pod: a pod starts <see cref="SimulationOptions.PodStartDelay"/>
 /// after it was created (status Running, every container running and ready); a pod that runs to completion
 /// (restartPolicy Never or OnFailure, a Job's) exits <see cref="SimulationOptions.JobRunTime"/> after it started,
-/// with 0, or 1 when <see cref="FailSwitch"/> says so. Other pods run until they are deleted. Nothing is pulled
+/// with 0, or 1 when <see cref="FailSwitch"/> says so. A pod whose container keeps stdin open for one attach
+/// (kubectl kuroku run, kubectl run -i) runs until its attached process (the API server's stand-in) ends.
+/// Other pods run until they are deleted. Nothing is pulled
 /// or run; <see cref="IContainerOutput"/> hears of each start and exit.
 /// </summary>
 public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
@@ -46,8 +48,9 @@ public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationO
             }
         }
 
-        if (!Pods.RunsToCompletion(pod))
+        if (!Pods.RunsToCompletion(pod) || Pods.IsAttached(pod))
         {
+            // Runs until deleted; an attached one (kubectl kuroku run) until its attached process ends.
             return ReconcileResult.Done;
         }
 
