@@ -91,10 +91,11 @@ public sealed class AppLogs(IKurokuCluster cluster, string ns, string app, LogFi
 
         foreach (var (pod, lines) in fetched.Where(f => IsRunning(f.Pod)))
         {
-            // Go on from the last line read: ask a little further back and skip what was seen.
+            // Go on from the last line read: ask a little further back and skip what was seen. With --tail 0
+            // nothing was read: only what comes from now on.
             var resume = lines.Count == 0 ? null : Resume.After(lines);
             var since = resume is null ? (long?)null : (long)Math.Ceiling((now - resume.At + ResumeMargin).TotalSeconds);
-            Start(pod, new LogRequest(Follow: true, SinceSeconds: since), resume, cancellationToken);
+            Start(pod, new LogRequest(Follow: true, TailLines: tail == 0 ? 0 : null, SinceSeconds: since), resume, cancellationToken);
         }
 
         foreach (var pod in list.Items.Where(p => !readable.Contains(p)))

@@ -6,7 +6,8 @@ using k8s.Models;
 namespace Kuroku.Playground.Cluster.Nodes;
 
 /// <summary>
-/// Stands in for the kubelet of one node that runs every pod: a pod starts <see cref="SimulationOptions.PodStartDelay"/>
+/// Stands in for the scheduler and the kubelet of one node that runs every pod: a pod is bound to the node
+/// (spec.nodeName <see cref="Pods.NodeName"/>) and starts <see cref="SimulationOptions.PodStartDelay"/>
 /// after it was created (status Running, every container running and ready); a pod that runs to completion
 /// (restartPolicy Never or OnFailure, a Job's) exits <see cref="SimulationOptions.JobRunTime"/> after it started,
 /// with 0, or 1 when <see cref="FailSwitch"/> says so. A pod whose container keeps stdin open for one attach
@@ -37,6 +38,17 @@ public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationO
             if (Now < startAt)
             {
                 return At(startAt);
+            }
+
+            if (string.IsNullOrEmpty(pod.Spec.NodeName))
+            {
+                // The scheduler's binding, simulated: the pod is on the one node (logs and attach need one).
+                await Client.PatchAsync<V1Pod>(key.Namespace ?? "", key.Name, new { spec = new { nodeName = Pods.NodeName } }, cancellationToken);
+                pod = await Client.GetAsync<V1Pod>(key.Namespace, key.Name, cancellationToken);
+                if (pod is null)
+                {
+                    return ReconcileResult.Done;
+                }
             }
 
             pod.Status = Pods.RunningStatus(pod, Now);

@@ -13,6 +13,9 @@ public static class Pods
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
 
+    /// <summary>The node every simulated pod is bound to (spec.nodeName).</summary>
+    public const string NodeName = "playground";
+
     /// <summary>The node every simulated pod runs on, as its status reports it (hostIP).</summary>
     public const string HostIp = "172.18.0.2";
 
