@@ -22,6 +22,18 @@ public static class ReleaseRevisions
     /// <summary>Annotation a rollback writes on the WebApp, naming the release it restores.</summary>
     public const string RollbackAnnotation = "kuroku.dev/rollback-to";
 
+    /// <summary>
+    /// Annotation a promotion (`kubectl kuroku promote`) writes on the target WebApp, naming the release it
+    /// copies, for example "staging/shop v12". The release it makes says "promoted from staging/shop v12".
+    /// </summary>
+    public const string PromotedFromAnnotation = "kuroku.dev/promoted-from";
+
+    /// <summary>
+    /// Annotation a promotion writes beside <see cref="PromotedFromAnnotation"/>: the image it copied. Only
+    /// a release that brings this image is a promotion; later releases of the same image are not.
+    /// </summary>
+    public const string PromotedImageAnnotation = "kuroku.dev/promoted-image";
+
     /// <summary>How many releases are kept; older ones are deleted (never the live one).</summary>
     public const int HistoryLimit = 10;
 

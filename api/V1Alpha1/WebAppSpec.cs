@@ -9,6 +9,8 @@ namespace Kuroku.Api.V1Alpha1;
     "a web process is required when domains or static are set", FieldPath = ".domains")]
 [CelRule("!has(self.static) || 'web' in self.processes",
     "a web process is required when domains or static are set", FieldPath = ".static")]
+[CelRule("!('web' in self.processes) || !has(self.processes.web.schedule)",
+    "the web process receives HTTP and cannot have a schedule", FieldPath = ".processes")]
 public sealed class WebAppSpec
 {
     /// <summary>
@@ -85,6 +87,10 @@ public sealed class WebAppSpec
 }
 
 /// <summary>One process of the Procfile.</summary>
+[CelRule("!has(self.timeZone) || has(self.schedule)", "timeZone is only allowed with a schedule", FieldPath = ".timeZone")]
+[CelRule("!has(self.schedule) || !has(self.autoscaling)", "a scheduled process cannot autoscale", FieldPath = ".autoscaling")]
+[CelRule("!has(self.schedule) || !has(self.replicas) || self.replicas <= 1",
+    "a scheduled process runs once per schedule: replicas must be 0 (suspended) or 1", FieldPath = ".replicas")]
 public sealed class ProcessSpec
 {
     /// <summary>
@@ -98,7 +104,10 @@ public sealed class ProcessSpec
     [JsonPropertyName("args")]
     public IList<string>? Args { get; set; }
 
-    /// <summary>How many copies run. 0 scales the process down. Ignored while autoscaling is set.</summary>
+    /// <summary>
+    /// How many copies run. 0 scales the process down. Ignored while autoscaling is set. For a scheduled
+    /// process: 1 runs it on its schedule, 0 suspends the schedule.
+    /// </summary>
     [JsonPropertyName("replicas")]
     [DefaultValueJson("1")]
     [Minimum(0)]
@@ -123,6 +132,37 @@ public sealed class ProcessSpec
     /// </summary>
     [JsonPropertyName("autoscaling")]
     public AutoscalingSpec? Autoscaling { get; set; }
+
+    /// <summary>
+    /// Makes this a scheduled process, as Heroku Scheduler runs one: a cron schedule (minute hour
+    /// day-of-month month day-of-week, for example "*/10 * * * *", or @hourly, @daily...). A CronJob
+    /// &lt;app&gt;-&lt;process&gt; then starts it with the live release's image and config vars, one run at a
+    /// time; it is not scaled, gets no Service and no autoscaler. Not part of a release: changing it
+    /// makes none.
+    /// </summary>
+    [JsonPropertyName("schedule")]
+    [Length(1, 100)]
+    [CelRule("!self.contains('TZ')", "schedules must not contain TZ= or CRON_TZ=; set timeZone instead")]
+    [CelRule(@"self.matches('^\\s*(@[a-z]+( .+)?|\\S+\\s+\\S+\\s+\\S+\\s+\\S+\\s+\\S+)\\s*$')",
+        "schedules must be 5 cron fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily, @hourly or @every <duration>")]
+    public string? Schedule { get; set; }
+
+    /// <summary>
+    /// The IANA time zone the schedule is read in, for example Europe/Paris. Absent: the time zone of the
+    /// cluster's controller manager (usually UTC).
+    /// </summary>
+    [JsonPropertyName("timeZone")]
+    [Length(1, 64)]
+    [CelRule("self != 'Local' && self.matches('^[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*$')",
+        "timeZone must be an IANA time zone name such as Europe/Paris or UTC")]
+    public string? TimeZone { get; set; }
+
+    /// <summary>
+    /// A restart request, as `heroku ps:restart` makes one: changing it rolls the process's pods (as any
+    /// rollout, with zero downtime for web) without a new release. kubectl kuroku restart sets it to now.
+    /// </summary>
+    [JsonPropertyName("restartedAt")]
+    public DateTime? RestartedAt { get; set; }
 }
 
 /// <summary>CPU-based horizontal autoscaling of one process.</summary>

@@ -23,11 +23,14 @@ public sealed class WebAppStatus
     [JsonPropertyName("selector")]
     public string? Selector { get; set; }
 
-    /// <summary>A one-line summary of ready/desired replicas per process, for example "web 2/2, worker 1/1".</summary>
+    /// <summary>
+    /// A one-line summary of ready/desired replicas per process, then the schedule of each scheduled
+    /// process, for example "web 2/2, worker 1/1, cleanup (*/10 * * * *)".
+    /// </summary>
     [JsonPropertyName("processSummary")]
     public string? ProcessSummary { get; set; }
 
-    /// <summary>Replica counts per process, from its Deployment's status.</summary>
+    /// <summary>Replica counts per process, from its Deployment's status (scheduled processes have none).</summary>
     [JsonPropertyName("processes")]
     public IDictionary<string, ProcessStatus>? Processes { get; set; }
 

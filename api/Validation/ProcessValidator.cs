@@ -18,6 +18,12 @@ internal sealed class ProcessValidator : AbstractValidator<KeyValuePair<string, 
         RuleFor(entry => entry.Value)
             .At(string.Empty)
             .SetValidator(new ProcessSpecValidator());
+
+        // Only web receives HTTP; a process that runs on a schedule has no Service to receive it with.
+        RuleFor(entry => entry.Value.Schedule)
+            .At("schedule")
+            .Null().Is(WebAppRules.ScheduleOnWeb)
+            .When(entry => entry.Key == WebAppApi.WebProcess && entry.Value is not null);
     }
 }
 
@@ -53,6 +59,41 @@ internal sealed class ProcessSpecValidator : AbstractValidator<ProcessSpec>
         RuleFor(process => process.Autoscaling!)
             .At("autoscaling")
             .SetValidator(new AutoscalingValidator());
+
+        RuleFor(process => process.Schedule)
+            .At("schedule")
+            .Custom(ReportScheduleProblem);
+
+        RuleFor(process => process.TimeZone)
+            .At("timeZone")
+            .Must((process, _) => process.Schedule is not null).Is(WebAppRules.TimeZoneWithoutSchedule)
+            .Must(TimeZones.IsValid).Is(WebAppRules.TimeZone)
+            .When(process => process.TimeZone is not null);
+
+        RuleFor(process => process.Replicas)
+            .At("replicas")
+            .Must(replicas => replicas is null or <= 1).Is(WebAppRules.ScheduledReplicas)
+            .When(process => process.Schedule is not null);
+
+        RuleFor(process => process.Autoscaling)
+            .At("autoscaling")
+            .Null().Is(WebAppRules.ScheduleWithAutoscaling)
+            .When(process => process.Schedule is not null);
+    }
+
+    // The rule's message, then what exactly is wrong: "minute field "61": 61 is above the maximum 59".
+    private static void ReportScheduleProblem(string? schedule, ValidationContext<ProcessSpec> context)
+    {
+        if (schedule is null || CronSchedule.Problem(schedule) is not { } problem)
+        {
+            return;
+        }
+
+        var rule = schedule.Contains("TZ", StringComparison.Ordinal) ? WebAppRules.ScheduleTimeZonePrefix : WebAppRules.Schedule;
+        context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, rule == WebAppRules.Schedule ? $"{rule.Message}: {problem}" : rule.Message)
+        {
+            ErrorCode = rule.Code,
+        });
     }
 }
 

@@ -44,6 +44,20 @@ public static class WebAppRules
     public static readonly FieldRule Replicas = new("Replicas", "replicas must not be negative");
     public static readonly FieldRule Size = new("Size", "size must be one of " + Sizes);
 
+    // spec.processes.*.schedule, timeZone (scheduled processes)
+    public static readonly FieldRule Schedule = new("Schedule",
+        "schedules must be 5 cron fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily, @hourly or @every <duration>");
+    public static readonly FieldRule ScheduleTimeZonePrefix = new("ScheduleTimeZonePrefix",
+        "schedules must not contain TZ= or CRON_TZ=; set timeZone instead");
+    public static readonly FieldRule ScheduleOnWeb = new("ScheduleOnWeb", "the web process receives HTTP and cannot have a schedule");
+    public static readonly FieldRule ScheduleWithAutoscaling = new("ScheduleWithAutoscaling", "a scheduled process cannot autoscale");
+    public static readonly FieldRule ScheduledReplicas = new("ScheduledReplicas",
+        "a scheduled process runs once per schedule: replicas must be 0 (suspended) or 1");
+    public static readonly FieldRule ScheduledProcessNameLength = new("ScheduledProcessNameLength",
+        $"scheduled process names must be short enough that <app>-<process> is at most {WebAppValidator.MaxCronJobNameLength} characters (its Jobs add 11)");
+    public static readonly FieldRule TimeZone = new("TimeZone", "timeZone must be an IANA time zone name such as Europe/Paris or UTC");
+    public static readonly FieldRule TimeZoneWithoutSchedule = new("TimeZoneWithoutSchedule", "timeZone is only allowed with a schedule");
+
     // spec.processes.*.resources
     public static readonly FieldRule ResourceName = new("ResourceName",
         "resource names must be cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource");

@@ -22,6 +22,12 @@ public sealed class WebAppValidator : AbstractValidator<WebApp>
     /// </summary>
     public const int MaxNameLength = 40;
 
+    /// <summary>
+    /// The longest name of a CronJob (kube-apiserver's limit): the Jobs it makes add "-" and 10 digits,
+    /// within the 63 characters of a label value.
+    /// </summary>
+    public const int MaxCronJobNameLength = 52;
+
     /// <summary>The most processes one app may have (the CRD's maxProperties).</summary>
     public const int MaxProcesses = 32;
 
@@ -52,6 +58,9 @@ public sealed class WebAppValidator : AbstractValidator<WebApp>
             .Must((app, process) => !KubernetesNames.IsDns1123Label(process.Key)
                 || app.Metadata.Name.Length + 1 + process.Key.Length <= KubernetesNames.MaxLabelLength)
             .Is(WebAppRules.ProcessNameLength)
+            .Must((app, process) => process.Value?.Schedule is null || !KubernetesNames.IsDns1123Label(process.Key)
+                || app.Metadata.Name.Length + 1 + process.Key.Length <= MaxCronJobNameLength)
+            .Is(WebAppRules.ScheduledProcessNameLength)
             .When(app => app.Spec is not null && HasValidName(app));
     }
 

@@ -52,7 +52,7 @@ public static class WebAppCrd
                         AdditionalPrinterColumns =
                         [
                             Column("Release", "integer", ".status.release", "The number of the live release."),
-                            Column("Processes", "string", ".status.processSummary", "Ready/desired replicas per process."),
+                            Column("Processes", "string", ".status.processSummary", "Ready/desired replicas per process, and the schedule of each scheduled process."),
                             Column("URL", "string", ".status.url", "Where the app answers."),
                             Column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether every process is ready."),
                             Column("Age", "date", ".metadata.creationTimestamp", null),

@@ -63,7 +63,12 @@ public sealed class Playground : IAsyncDisposable
             var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(playground.Kubeconfig);
             await InstallCrdAsync(configuration, cancellationToken);
             await playground.StartOperatorAsync(options, cancellationToken);
-            playground.standIn = await ClusterStandIn.StartAsync(configuration, options.Simulation, loggers, cancellationToken);
+            // Containers' output goes where `kubectl logs` reads it, and attached containers echo their stdin.
+            var simulation = options.Simulation.Output is NoContainerOutput
+                ? options.Simulation with { Output = new Cluster.Nodes.ContainerLogs(server.PodLogs, options.Simulation.Time) }
+                : options.Simulation;
+            server.Containers.OnAttach(Cluster.Nodes.AttachedProcess.RunAsync);
+            playground.standIn = await ClusterStandIn.StartAsync(configuration, simulation, loggers, cancellationToken);
             return playground;
         }
         catch

@@ -15,14 +15,27 @@ public static class Plugin
     public const int BadUsage = 2;
     public const int Interrupted = 130;
 
-    public static async Task<int> RunAsync(
+    /// <summary>The plugin without input: stdin at its end, not a terminal.</summary>
+    public static Task<int> RunAsync(
         IReadOnlyList<string> args,
         TextWriter stdout,
         TextWriter stderr,
         Func<GlobalOptions, IKurokuCluster> connect,
         TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        RunAsync(args, stdout, stderr, Terminal.None, connect, clock, cancellationToken);
+
+    /// <summary>The whole plugin: parse, connect, run; the exit code (a one-off process's own when it ran attached).</summary>
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args,
+        TextWriter stdout,
+        TextWriter stderr,
+        Terminal terminal,
+        Func<GlobalOptions, IKurokuCluster> connect,
+        TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(connect);
@@ -38,14 +51,12 @@ public static class Plugin
             var cluster = connect(invocation.Options);
             try
             {
-                await new CommandRunner(cluster, stdout, clock).RunAsync(invocation, cancellationToken);
+                return await new CommandRunner(cluster, stdout, stderr, terminal, clock).RunAsync(invocation, cancellationToken);
             }
             finally
             {
                 (cluster as IDisposable)?.Dispose();
             }
-
-            return Ok;
         }
         catch (UsageException e)
         {

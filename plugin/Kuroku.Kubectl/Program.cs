@@ -12,6 +12,7 @@ return await Plugin.RunAsync(
     args,
     Console.Out,
     Console.Error,
+    Terminal.Console(),
     options => KurokuCluster.Connect(
         KubeconfigLocation.Resolve(
             options.Kubeconfig,

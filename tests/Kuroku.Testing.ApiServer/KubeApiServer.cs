@@ -5,6 +5,7 @@ using k8s;
 using Kuroku.Testing.ApiServer.Hooks;
 using Kuroku.Testing.ApiServer.Http;
 using Kuroku.Testing.ApiServer.Model;
+using Kuroku.Testing.ApiServer.Pods;
 using Kuroku.Testing.ApiServer.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,7 +26,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     private readonly GarbageCollector _gc;
     private readonly CancellationTokenSource _stopping;
 
-    private KubeApiServer(WebApplication app, ApiOperations ops, ResourceRegistry registry, GarbageCollector gc, FaultInjector faults, RequestLog requests, CancellationTokenSource stopping, Uri baseUri)
+    private KubeApiServer(WebApplication app, ApiOperations ops, ResourceRegistry registry, GarbageCollector gc, FaultInjector faults, RequestLog requests, PodLogs podLogs, ContainerStandIn containers, CancellationTokenSource stopping, Uri baseUri)
     {
         _app = app;
         _ops = ops;
@@ -33,6 +34,8 @@ public sealed class KubeApiServer : IAsyncDisposable
         _gc = gc;
         Faults = faults;
         Requests = requests;
+        PodLogs = podLogs;
+        Containers = containers;
         _stopping = stopping;
         BaseUri = baseUri;
     }
@@ -45,6 +48,23 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     /// <summary>Every resource request answered, by verb and resource.</summary>
     public RequestLog Requests { get; }
+
+    /// <summary>
+    /// What containers wrote, served by <c>GET pods/NAME/log</c>: nothing runs containers here, so whatever stands in
+    /// for them writes their lines with <c>PodLogs.Append(namespace, pod, container, line, at)</c>. The log
+    /// subresource answers as kube-apiserver does: a pod without a node has an empty log; a container that has not
+    /// started (no running or terminated state in the pod's status) is "waiting to start" (400); follow=true streams
+    /// until the container terminates or the pod goes.
+    /// </summary>
+    public PodLogs PodLogs { get; }
+
+    /// <summary>
+    /// The stand-in for containers' processes behind <c>pods/NAME/attach</c> (WebSocket, v5/v4 channel protocol):
+    /// <c>Containers.OnAttach((container, ct) => ...)</c> scripts what an attached container reads, writes and
+    /// exits with; its exit is written to the pod's status, as a kubelet would. Attach needs a pod with a node
+    /// and its container running (set them through the API, as a scheduler and a kubelet would).
+    /// </summary>
+    public ContainerStandIn Containers { get; }
 
     /// <summary>The resources served: built-ins plus those of the CRDs created so far.</summary>
     public ResourceRegistry Registry { get; }
@@ -102,7 +122,16 @@ public sealed class KubeApiServer : IAsyncDisposable
         var faults = new FaultInjector();
         var requests = new RequestLog();
         var stopping = new CancellationTokenSource();
-        var handler = new ApiHandler(ops, registry, options, faults, requests, stopping.Token);
+        var podLogs = new PodLogs((ns, pod) =>
+        {
+            lock (store.Gate)
+            {
+                return store.Get("/pods", ns, pod)?.Uid;
+            }
+        }, options.TimeProvider);
+        var containers = new ContainerStandIn();
+        var handler = new ApiHandler(ops, registry, options, faults, requests, podLogs, containers, stopping.Token);
+        app.UseWebSockets();
         app.Run(handler.HandleAsync);
         try
         {
@@ -119,7 +148,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         var baseUri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        return new KubeApiServer(app, ops, registry, gc, faults, requests, stopping, baseUri);
+        return new KubeApiServer(app, ops, registry, gc, faults, requests, podLogs, containers, stopping, baseUri);
     }
 
     /// <summary>A kubeconfig (context "kuroku-test", namespace "default") for this server.</summary>

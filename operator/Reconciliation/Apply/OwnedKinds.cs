@@ -148,6 +148,21 @@ public static class OwnedKinds
         new("spec.unhealthyPodEvictionPolicy"),
     ]);
 
+    /// <summary>
+    /// Scheduled processes. The CronJob controller owns their Jobs and pods; the operator reads none of their
+    /// status. timeZone is cleared when the spec drops it; the history limits and suspend are written always.
+    /// </summary>
+    public static OwnedKind<V1CronJob> CronJob { get; } = new("CronJob",
+    [
+        new("spec.schedule"),
+        new("spec.timeZone"),
+        new("spec.concurrencyPolicy", ClearWhenAbsent: false),
+        new("spec.suspend", ClearWhenAbsent: false),
+        new("spec.successfulJobsHistoryLimit", ClearWhenAbsent: false),
+        new("spec.failedJobsHistoryLimit", ClearWhenAbsent: false),
+        new("spec.jobTemplate"),
+    ]);
+
     /// <summary>The release Job's spec is immutable once created: only metadata is ever updated; its status tells the release phase.</summary>
     public static OwnedKind<V1Job> Job { get; } = new("Job", [], read: ["status"]);
 
@@ -159,7 +174,7 @@ public static class OwnedKinds
         read: ["revision", "data.image", "data.configHash"], applied: false);
 
     public static IReadOnlyList<OwnedKind> All { get; } =
-        [ConfigMap, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Job, ControllerRevision];
+        [ConfigMap, Service, Deployment, CronJob, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Job, ControllerRevision];
 
     /// <summary>The registered kind of that name.</summary>
     /// <exception cref="InvalidOperationException">Kuroku owns no such kind.</exception>

@@ -12,6 +12,12 @@ public static class DeploymentBuilder
     /// <summary>kubectl logs/exec pick this container when none is named: the process, not the router.</summary>
     public const string DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container";
 
+    /// <summary>
+    /// The pod-template annotation that carries spec.processes.*.restartedAt: a new value rolls the pods
+    /// (kubectl rollout restart's mechanism, under Kuroku's own name), and is no part of the release.
+    /// </summary>
+    public const string RestartedAtAnnotation = "kuroku.dev/restarted-at";
+
     public const string PortVariable = "PORT";
     public const string WebConcurrencyVariable = "WEB_CONCURRENCY";
 
@@ -41,6 +47,11 @@ public static class DeploymentBuilder
         if (isWeb)
         {
             annotations[Router.ConfigHashAnnotation] = ContentHash.Of(Router.ConfigFor(app));
+        }
+
+        if (spec.RestartedAt is { } restartedAt)
+        {
+            annotations[RestartedAtAnnotation] = Timestamp(restartedAt);
         }
 
         var podSpec = new V1PodSpec
@@ -189,6 +200,11 @@ public static class DeploymentBuilder
         Type = "RollingUpdate",
         RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = "25%" },
     };
+
+    /// <summary>An instant as RFC 3339 in UTC, to the second (with a fraction only when it has one).</summary>
+    internal static string Timestamp(DateTime at) =>
+        DateTime.SpecifyKind(at, at.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : at.Kind).ToUniversalTime()
+            .ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A deep copy, so the output never shares mutable objects with the WebApp.</summary>
     internal static T Clone<T>(T value) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(value));

@@ -10,7 +10,7 @@ public static class DesiredState
 {
     /// <summary>
     /// Every child object the WebApp needs, in a stable order: ConfigMaps, Services, Deployments,
-    /// HorizontalPodAutoscalers, PodDisruptionBudgets, Ingresses, each group by name. Same input, same
+    /// CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, Ingresses, each group by name. Same input, same
     /// output, byte for byte. The input should be valid; absent fields read as their defaults.
     /// <paramref name="releaseHash"/> is the live release's hash when the operator knows it (it covers
     /// the data of referenced Secrets too); offline, the hash of the spec's release fields is used.
@@ -19,12 +19,13 @@ public static class DesiredState
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
-        var processes = WebProcess.Ordered(app);
+        var processes = WebProcess.LongRunning(app);
         var groups = new IEnumerable<IKubernetesObject<V1ObjectMeta>?>[]
         {
             [Router.BuildConfigMap(app)],
             [ServiceBuilder.Build(app)],
             processes.Select(p => DeploymentBuilder.Build(app, p.Key, p.Value, options, releaseHash)),
+            WebProcess.Scheduled(app).Select(p => CronJobBuilder.Build(app, p.Key, p.Value, releaseHash)),
             processes.Select(p => HorizontalPodAutoscalerBuilder.Build(app, p.Key, p.Value)),
             [PodDisruptionBudgetBuilder.Build(app)],
             [IngressBuilder.Build(app, options)],

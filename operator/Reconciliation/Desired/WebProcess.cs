@@ -25,4 +25,15 @@ public static class WebProcess
             .Select(p => KeyValuePair.Create(p.Key, p.Value ?? new ProcessSpec()))
             .ToList();
     }
+
+    /// <summary>Whether the process runs on a schedule (a CronJob) rather than all the time (a Deployment).</summary>
+    public static bool IsScheduled(ProcessSpec? spec) => spec?.Schedule is not null;
+
+    /// <summary>The processes that run all the time (Deployments), by name in ordinal order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, ProcessSpec>> LongRunning(WebApp app) =>
+        Ordered(app).Where(p => !IsScheduled(p.Value)).ToList();
+
+    /// <summary>The processes that run on a schedule (CronJobs), by name in ordinal order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, ProcessSpec>> Scheduled(WebApp app) =>
+        Ordered(app).Where(p => IsScheduled(p.Value)).ToList();
 }

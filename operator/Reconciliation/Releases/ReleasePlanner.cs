@@ -85,6 +85,15 @@ public static class ReleasePlanner
             return $"rollback to v{version}";
         }
 
+        // A promotion brings another app's release: its image (once; later releases of it are ordinary).
+        if (app.Metadata.Annotations?.TryGetValue(ReleaseRevisions.PromotedFromAnnotation, out var source) == true
+            && app.Metadata.Annotations.TryGetValue(ReleaseRevisions.PromotedImageAnnotation, out var promoted)
+            && promoted == desired.Image
+            && previous?.Image != desired.Image)
+        {
+            return $"promoted from {source}";
+        }
+
         if (previous is null)
         {
             return "initial release";

@@ -70,6 +70,12 @@ public static class StatusBuilder
         var stuck = new List<string>();
         foreach (var name in app.Spec.Processes.Keys.Order(ProcessOrder.Instance))
         {
+            if (WebProcess.IsScheduled(app.Spec.Processes[name]))
+            {
+                // A CronJob has no replicas to be ready: it is summed up by its schedule below.
+                continue;
+            }
+
             seen.Deployments.TryGetValue(name, out var deployment);
             var desired = deployment?.Spec?.Replicas ?? 0;
             processes[name] = new ProcessStatus
@@ -92,7 +98,8 @@ public static class StatusBuilder
 
         status.Processes = processes;
         status.ProcessSummary = string.Join(", ", processes.Select(p =>
-            string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.ReadyReplicas}/{p.Value.Replicas}")));
+                string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.ReadyReplicas}/{p.Value.Replicas}"))
+            .Concat(WebProcess.Scheduled(app).Select(p => $"{p.Key} ({Schedule(p.Value)})")));
 
         var problem = Problem(seen, latest, live);
         if (problem is not null)
@@ -149,6 +156,14 @@ public static class StatusBuilder
                 (Conditions.Reasons.ReleasePhaseRunning, $"the release phase of v{latest.Version} is running; {serving}", false),
             _ => null,
         };
+    }
+
+    /// <summary>How the summary shows a scheduled process: "*/10 * * * *", "0 3 * * * Europe/Paris", "..., suspended".</summary>
+    public static string Schedule(ProcessSpec process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var schedule = process.TimeZone is null ? process.Schedule : $"{process.Schedule} {process.TimeZone}";
+        return (process.Replicas ?? Defaults.Replicas) == 0 ? schedule + ", suspended" : schedule ?? "";
     }
 
     /// <summary>

@@ -3,9 +3,9 @@ using k8s.Models;
 namespace Kuroku.Playground.Cluster;
 
 /// <summary>
-/// Where the simulated kubelet reports what a container would print. The playground runs no container: this
-/// is the seam for `kubectl logs` once the API server serves pod logs (issue 9), whose implementation writes
-/// a started container's first lines (its command, a line saying it is simulated) where the server reads them.
+/// Where the simulated kubelet reports what a container would print. The playground runs no container: its
+/// implementation (<see cref="Nodes.ContainerLogs"/>) writes a started container's first line (its command, saying
+/// it is simulated) and its exit where the API server serves pod logs from.
 /// </summary>
 public interface IContainerOutput
 {
@@ -16,7 +16,7 @@ public interface IContainerOutput
     Task ContainerExitedAsync(V1Pod pod, V1Container container, int exitCode, CancellationToken cancellationToken);
 }
 
-/// <summary>No output is kept: pod logs are not served yet.</summary>
+/// <summary>No output is kept.</summary>
 public sealed class NoContainerOutput : IContainerOutput
 {
     public static readonly NoContainerOutput Instance = new();

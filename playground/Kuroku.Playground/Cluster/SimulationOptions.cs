@@ -12,7 +12,7 @@ public sealed record SimulationOptions
     /// <summary>How often the autoscaler stand-in looks at every HorizontalPodAutoscaler (kube-controller-manager: 15 s).</summary>
     public TimeSpan AutoscalerSyncPeriod { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Where a started container's output goes (nowhere, until the API server serves pod logs).</summary>
+    /// <summary>Where a started container's output goes (the playground sends it to the API server's pod logs).</summary>
     public IContainerOutput Output { get; init; } = NoContainerOutput.Instance;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;

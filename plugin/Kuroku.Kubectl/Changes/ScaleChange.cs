@@ -65,6 +65,13 @@ public static class ScaleChange
                     $"{name} has no process \"{request.Process}\"; its processes: {string.Join(", ", ProcessesView.OrderedNames(app.Spec.Processes.Keys))}");
             }
 
+            if (spec.Schedule is not null && request.Replicas > 1)
+            {
+                throw new CommandException(
+                    $"process {request.Process} of {name} is scheduled (spec.processes.{request.Process}.schedule: {spec.Schedule}): it runs once per schedule; "
+                    + $"scale it to 0 to suspend its schedule, or to 1 to resume it");
+            }
+
             if (spec.Autoscaling is { } a)
             {
                 var min = a.MinReplicas ?? Defaults.AutoscalingMinReplicas;
@@ -101,6 +108,11 @@ public static class ScaleChange
             if (request.Size is not null && request.Size != currentSize)
             {
                 change += $" ({currentSize} -> {request.Size})";
+            }
+
+            if (spec.Schedule is not null && current != request.Replicas)
+            {
+                change += request.Replicas == 0 ? " (schedule suspended)" : " (schedule resumed)";
             }
 
             changes.Add(change);

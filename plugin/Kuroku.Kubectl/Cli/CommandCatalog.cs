@@ -21,6 +21,11 @@ public static class CommandCatalog
         ConfigUnsetCommand.Info,
         MaintenanceCommands.On,
         MaintenanceCommands.Off,
+        RunCommand.Info,
+        RunCommand.Detached,
+        LogsCommand.Info,
+        RestartCommand.Info,
+        PromoteCommand.Info,
     ];
 
     public static CommandInfo? Find(string name) => Find(All, name);

@@ -21,6 +21,12 @@ public sealed record CommandInfo(string Name, string Usage, string Summary, stri
     /// <summary>At most this many arguments after the app; <see cref="int.MaxValue"/>: any number.</summary>
     public int MaxArguments { get; init; }
 
+    /// <summary>
+    /// The arguments after the app are a command line of their own (run's COMMAND ARGS): a dash-word before "--"
+    /// is refused with the hint to put the command after "--".
+    /// </summary>
+    public bool TakesCommandLine { get; init; }
+
     /// <summary>What the arguments are, completing "NAME needs ...", for example "at least one PROCESS=N".</summary>
     public string ArgumentsName { get; init; } = "";
 

@@ -62,7 +62,7 @@ public static class CommandLine
             // Outside any command: the first word names a command that does not exist, or a flag that does not.
             var first = CommandLineSyntax.Printable(line.Unknown[0]);
             throw new UsageException(LooksLikeFlag(first)
-                ? $"unknown flag: {FlagOf(first)}"
+                ? $"unknown flag: {FlagOf(first)}{CommandLineHint(tree.Commands.GetValueOrDefault(line.Command))}"
                 : $"unknown command \"{first}\"; commands: {string.Join(", ", commands.Select(c => c.Name))}");
         }
 
@@ -99,7 +99,7 @@ public static class CommandLine
 
         if (positionals.FirstOrDefault(p => !p.AfterDoubleDash && LooksLikeFlag(p.Value)) is { } flag)
         {
-            throw new UsageException($"unknown flag: {CommandLineSyntax.Printable(FlagOf(flag.Value))}");
+            throw new UsageException($"unknown flag: {CommandLineSyntax.Printable(FlagOf(flag.Value))}{CommandLineHint(command)}");
         }
 
         var arguments = positionals.Select(p => p.Value).ToList();
@@ -178,6 +178,10 @@ public static class CommandLine
         root.Subcommands.Add(help);
         return new Tree(root, help, byCommand, globals);
     }
+
+    /// <summary>For a command that runs a command line (run): where its flags go.</summary>
+    private static string CommandLineHint(CommandInfo? command) =>
+        command is { TakesCommandLine: true } ? $" (put the command after \"--\" so that its flags are its own)\nusage: {command.Usage}" : "";
 
     private static Option<string> Global(Option<string> option)
     {

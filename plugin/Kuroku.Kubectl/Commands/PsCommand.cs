@@ -1,5 +1,6 @@
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Output;
+using Kuroku.Kubectl.Runs;
 
 namespace Kuroku.Kubectl.Commands;
 
@@ -11,9 +12,18 @@ public static class PsCommand
         "kubectl kuroku ps APP",
         "List the processes of an app with their replicas, size and command",
         "REPLICAS is the desired count (the autoscaler's while autoscaling), READY ready/desired,\n"
-        + "UP-TO-DATE the replicas running the live release.")
+        + "UP-TO-DATE the replicas running the live release. Scheduled processes follow with their schedule,\n"
+        + "time zone and last run (from their CronJob), then the one-off processes running (run.N).")
     {
         RunAsync = async (run, cancellationToken) =>
-            await run.Out.WriteAsync(ProcessesView.Render(await run.GetAppAsync(cancellationToken))),
+        {
+            var app = await run.GetAppAsync(cancellationToken);
+            var name = app.Metadata.Name;
+            var cronJobs = app.Spec.Processes.Values.Any(p => p.Schedule is not null)
+                ? await run.Cluster.ListCronJobsAsync(run.Namespace, $"app.kubernetes.io/part-of={name},app.kubernetes.io/managed-by=kuroku", cancellationToken)
+                : [];
+            var runs = await run.Cluster.ListPodsAsync(run.Namespace, OneOff.Selector(name), cancellationToken);
+            await run.Out.WriteAsync(ProcessesView.Render(app, cronJobs, runs.Items, run.Now));
+        },
     };
 }

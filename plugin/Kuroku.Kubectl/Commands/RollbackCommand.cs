@@ -2,8 +2,7 @@ using System.Globalization;
 using Kuroku.Api.Releases;
 using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.Cli;
-using k8s;
-using k8s.Models;
+using Kuroku.Kubectl.Runs;
 
 namespace Kuroku.Kubectl.Commands;
 
@@ -41,7 +40,7 @@ public static class RollbackCommand
                 + (available.Count == 0 ? "no releases are stored" : "available: " + string.Join(", ", available)));
         }
 
-        var snapshot = Snapshot(revision, revisionName);
+        var snapshot = LiveRelease.SnapshotOf(revision);
         var notes = new List<string>();
         if (revision.Metadata.Annotations?.TryGetValue(ReleaseRevisions.PhaseAnnotation, out var phase) == true && phase == ReleasePhases.Failed)
         {
@@ -53,21 +52,5 @@ public static class RollbackCommand
             var change = RollbackChange.Plan(current, version, snapshot);
             return change with { Notes = [.. notes, .. change.Notes] };
         }, cancellationToken);
-    }
-
-    private static ReleaseSnapshot Snapshot(V1ControllerRevision revision, string revisionName)
-    {
-        try
-        {
-            var json = revision.Data is string s ? s : KubernetesJson.Serialize(revision.Data);
-            var snapshot = KubernetesJson.Deserialize<ReleaseSnapshot>(json);
-            return snapshot is not null && !string.IsNullOrEmpty(snapshot.Image)
-                ? snapshot
-                : throw new CommandException($"ControllerRevision {revisionName} holds no release (data.image is empty)");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new CommandException($"ControllerRevision {revisionName} holds no readable release: {e.Message}");
-        }
     }
 }

@@ -107,6 +107,128 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
         return response.Body.Items.ToList();
     }
 
+    public async Task<PodList> ListPodsAsync(string ns, string labelSelector, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(
+            ns, labelSelector: labelSelector, cancellationToken: cancellationToken));
+        return new PodList([.. response.Body.Items], response.Body.Metadata?.ResourceVersion ?? "");
+    }
+
+    public async IAsyncEnumerable<PodEvent> WatchPodsAsync(string ns, string labelSelector, string resourceVersion,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var watch = client.CoreV1.WatchListNamespacedPodAsync(ns, labelSelector: labelSelector, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
+        await foreach (var (type, pod) in watch)
+        {
+            if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+            {
+                yield return new PodEvent(type.ToString().ToUpperInvariant(), pod);
+            }
+        }
+    }
+
+    public async Task<V1Pod?> GetPodAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Call(() => client.CoreV1.ReadNamespacedPodWithHttpMessagesAsync(name, ns, cancellationToken: cancellationToken));
+            return response.Body;
+        }
+        catch (KubernetesApiException e) when (e.IsNotFound && !e.IsResourceNotServed)
+        {
+            return null;
+        }
+    }
+
+    public async Task<V1Pod> CreatePodAsync(string ns, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.CoreV1.CreateNamespacedPodWithHttpMessagesAsync(pod, ns, cancellationToken: cancellationToken));
+        return response.Body;
+    }
+
+    public async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await Call(() => client.CoreV1.DeleteNamespacedPodWithHttpMessagesAsync(
+                name, ns, new V1DeleteOptions { GracePeriodSeconds = 0 }, gracePeriodSeconds: 0, cancellationToken: cancellationToken));
+        }
+        catch (KubernetesApiException e) when (e.IsNotFound)
+        {
+        }
+    }
+
+    public async Task<V1Job> CreateJobAsync(string ns, V1Job job, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.BatchV1.CreateNamespacedJobWithHttpMessagesAsync(job, ns, cancellationToken: cancellationToken));
+        return response.Body;
+    }
+
+    public async Task<IReadOnlyList<V1Job>> ListJobsAsync(string ns, string labelSelector, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, labelSelector: labelSelector, cancellationToken: cancellationToken));
+        return [.. response.Body.Items];
+    }
+
+    public async Task<IReadOnlyList<V1CronJob>> ListCronJobsAsync(string ns, string labelSelector, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.BatchV1.ListNamespacedCronJobWithHttpMessagesAsync(ns, labelSelector: labelSelector, cancellationToken: cancellationToken));
+        return [.. response.Body.Items];
+    }
+
+    public async IAsyncEnumerable<string> ReadLogAsync(string ns, string pod, string container, LogRequest request,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await Call(() => client.CoreV1.ReadNamespacedPodLogWithHttpMessagesAsync(
+            pod, ns, container: container, follow: request.Follow, tailLines: (int?)request.TailLines,
+            sinceSeconds: (int?)request.SinceSeconds, timestamps: true, cancellationToken: cancellationToken));
+        using (response)
+        {
+            using var reader = new StreamReader(response.Body);
+            while (true)
+            {
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(cancellationToken);
+                }
+                catch (IOException)
+                {
+                    // The stream broke off (the pod went away): what came is all there is.
+                    yield break;
+                }
+
+                if (line is null)
+                {
+                    yield break;
+                }
+
+                yield return line;
+            }
+        }
+    }
+
+    public async Task<IChannelConnection> AttachAsync(string ns, string pod, string container, bool tty, CancellationToken cancellationToken)
+    {
+        // v5 lets stdin end (a piped file reaches its EOF); servers before Kubernetes 1.30 speak v4 only.
+        try
+        {
+            return await AttachWithAsync(Channels.V5);
+        }
+        catch (KubernetesApiException e) when (e.StatusCode is 400 or 403 && e.ServerMessage.Contains("protocol", StringComparison.OrdinalIgnoreCase))
+        {
+            return await AttachWithAsync(Channels.V4);
+        }
+
+        async Task<IChannelConnection> AttachWithAsync(string protocol)
+        {
+            var socket = await Call(() => client.WebSocketNamespacedPodAttachAsync(
+                pod, ns, container, stderr: !tty, stdin: true, stdout: true, tty: tty, webSocketSubProtocol: protocol, cancellationToken: cancellationToken));
+            return new WebSocketChannelConnection(socket);
+        }
+    }
+
     public void Dispose() => client.Dispose();
 
     private async Task<T> Call<T>(Func<Task<T>> call)
@@ -122,6 +244,10 @@ public sealed class KurokuCluster : IKurokuCluster, IDisposable
         catch (HttpRequestException e)
         {
             throw new CommandException($"cannot reach the API server at {Server}: {e.Message}");
+        }
+        catch (System.Net.WebSockets.WebSocketException e)
+        {
+            throw new CommandException($"cannot open a WebSocket to the API server at {Server}: {e.Message}");
         }
     }
 }

@@ -1,16 +1,87 @@
 using System.Globalization;
 using System.Text;
 using Kuroku.Api.V1Alpha1;
+using k8s.Models;
 
 namespace Kuroku.Kubectl.Output;
 
-/// <summary>`kubectl kuroku ps`: each process's desired, ready and up-to-date replicas, size, command, autoscaling.</summary>
+/// <summary>
+/// `kubectl kuroku ps`: each process's desired, ready and up-to-date replicas, size, command, autoscaling; then
+/// the scheduled processes (schedule, time zone, last run); then the one-off processes running (run.N).
+/// </summary>
 public static class ProcessesView
 {
-    public static string Render(WebApp app)
+    public static string Render(WebApp app) => Render(app, [], [], DateTimeOffset.UnixEpoch);
+
+    /// <param name="app">The WebApp.</param>
+    /// <param name="cronJobs">The CronJobs of its scheduled processes (for their last run).</param>
+    /// <param name="runs">The pods of its one-off processes.</param>
+    /// <param name="now">For ages.</param>
+    public static string Render(WebApp app, IReadOnlyList<V1CronJob> cronJobs, IReadOnlyList<V1Pod> runs, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var rows = OrderedNames(app.Spec.Processes.Keys).Select(name =>
+        ArgumentNullException.ThrowIfNull(cronJobs);
+        ArgumentNullException.ThrowIfNull(runs);
+        var scheduled = OrderedNames(app.Spec.Processes.Where(p => p.Value.Schedule is not null).Select(p => p.Key)).ToList();
+        var running = OrderedNames(app.Spec.Processes.Where(p => p.Value.Schedule is null).Select(p => p.Key)).ToList();
+        var sections = new List<string>();
+        if (running.Count > 0 || scheduled.Count == 0)
+        {
+            sections.Add(LongRunning(app, running));
+        }
+
+        if (scheduled.Count > 0)
+        {
+            sections.Add(TextTable.Render(["SCHEDULED", "SCHEDULE", "TIMEZONE", "SIZE", "COMMAND", "LAST RUN"], scheduled.Select(name =>
+            {
+                var spec = app.Spec.Processes[name];
+                var cronJob = cronJobs.FirstOrDefault(c => c.Metadata.Labels?.TryGetValue("app.kubernetes.io/component", out var p) == true && p == name);
+                var last = cronJob?.Status?.LastScheduleTime;
+                return (IReadOnlyList<string>)
+                [
+                    name,
+                    (spec.Replicas ?? Defaults.Replicas) == 0 ? spec.Schedule + " (suspended)" : spec.Schedule!,
+                    spec.TimeZone ?? "-",
+                    spec.Size ?? Defaults.Size,
+                    Command(spec.Command, spec.Args),
+                    last is null ? "-" : Age.Of(last, now) + " ago",
+                ];
+            })));
+        }
+
+        if (runs.Count > 0)
+        {
+            sections.Add(TextTable.Render(["ONE-OFF", "STATUS", "AGE", "COMMAND"], runs
+                .OrderBy(p => int.TryParse(RunNumber(p), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+                .Select(p =>
+                {
+                    var container = p.Spec?.Containers?.FirstOrDefault();
+                    return (IReadOnlyList<string>)
+                    [
+                        "run." + RunNumber(p),
+                        State(p),
+                        Age.Of(p.Metadata.CreationTimestamp, now),
+                        Command(container?.Command, container?.Args),
+                    ];
+                })));
+        }
+
+        return string.Join("\n", sections);
+    }
+
+    private static string? RunNumber(V1Pod pod) =>
+        pod.Metadata.Labels is { } labels && labels.TryGetValue(Runs.OneOff.RunLabel, out var n) ? n : null;
+
+    /// <summary>What a one-off pod is doing, as kubectl's STATUS column says it: a waiting or terminated reason, else its phase.</summary>
+    private static string State(V1Pod pod)
+    {
+        var state = pod.Status?.ContainerStatuses?.FirstOrDefault()?.State;
+        return state?.Waiting?.Reason ?? state?.Terminated?.Reason ?? pod.Status?.Phase ?? "Pending";
+    }
+
+    private static string LongRunning(WebApp app, IReadOnlyList<string> names)
+    {
+        var rows = names.Select(name =>
         {
             var spec = app.Spec.Processes[name];
             ProcessStatus? status = null;

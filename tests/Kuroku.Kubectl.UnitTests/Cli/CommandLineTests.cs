@@ -110,19 +110,19 @@ public sealed class CommandLineTests
     {
         var tail = CommandLineSyntax.ValueOption("--tail", "N", "show the last N lines");
         var follow = CommandLineSyntax.Switch("--follow", "keep streaming", "-f");
-        var logs = new CommandInfo("logs", "kubectl kuroku logs APP [--tail N] [-f]", "Show the logs of an app", "Reads the pods' logs.")
+        var feed = new CommandInfo("feed", "kubectl kuroku feed APP [--tail N] [-f]", "Show a feed of an app", "Reads the feed.")
         {
             Options = [tail, follow],
             RunAsync = (_, _) => Task.CompletedTask,
         };
-        IReadOnlyList<CommandInfo> commands = [.. CommandCatalog.All, logs];
+        IReadOnlyList<CommandInfo> commands = [.. CommandCatalog.All, feed];
 
-        var invocation = CommandLine.Parse(["logs", "shop", "--tail", "10", "-f", "-n", "prod"], commands);
-        var plain = CommandLine.Parse(["logs", "shop"], commands);
-        var missing = () => CommandLine.Parse(["logs", "shop", "--tail"], commands);
+        var invocation = CommandLine.Parse(["feed", "shop", "--tail", "10", "-f", "-n", "prod"], commands);
+        var plain = CommandLine.Parse(["feed", "shop"], commands);
+        var missing = () => CommandLine.Parse(["feed", "shop", "--tail"], commands);
         var elsewhere = () => CommandLine.Parse(["ps", "shop", "--tail", "10"], commands);
 
-        invocation.Command.Should().Be(logs);
+        invocation.Command.Should().Be(feed);
         invocation.Value(tail).Should().Be("10");
         invocation.Has(follow).Should().BeTrue();
         invocation.Options.Namespace.Should().Be("prod");
@@ -130,6 +130,6 @@ public sealed class CommandLineTests
         plain.Has(follow).Should().BeFalse();
         missing.Should().Throw<UsageException>().WithMessage("flag --tail needs a value");
         elsewhere.Should().Throw<UsageException>().WithMessage("unknown flag: --tail");
-        CommandCatalog.Help(logs).Should().Contain("Flags of logs:\n      --tail N  show the last N lines\n  -f, --follow  keep streaming\n");
+        CommandCatalog.Help(feed).Should().Contain("Flags of feed:\n      --tail N  show the last N lines\n  -f, --follow  keep streaming\n");
     }
 }

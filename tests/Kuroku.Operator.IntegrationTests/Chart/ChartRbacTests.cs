@@ -20,6 +20,7 @@ public sealed class ChartRbacTests
         { "autoscaling", "horizontalpodautoscalers", string.Join(' ', AllVerbs) },
         { "policy", "poddisruptionbudgets", string.Join(' ', AllVerbs) },
         { "batch", "jobs", string.Join(' ', AllVerbs) },
+        { "batch", "cronjobs", string.Join(' ', AllVerbs) },
         { "", "secrets", "get list watch" },
         { "", "events", "create patch" },
     };

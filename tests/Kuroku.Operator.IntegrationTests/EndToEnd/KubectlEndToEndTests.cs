@@ -75,7 +75,7 @@ public sealed class KubectlEndToEndTests : IAsyncLifetime
         var table = Table((await Kubectl("get", "webapps", "-A")).EnsureSuccess().StdOut);
         table[0].Should().Equal("NAMESPACE", "NAME", "RELEASE", "PROCESSES", "URL", "READY", "AGE");
         table.Single(r => r[1] == "hello")[..6].Should().Equal("default", "hello", "1", "web 1/1", "http://hello.default.svc", "True");
-        table.Single(r => r[1] == "shop")[..6].Should().Equal("shop", "shop", "1", "web 2/2, worker 1/1", "https://shop.example.com", "True");
+        table.Single(r => r[1] == "shop")[..6].Should().Equal("shop", "shop", "1", "web 2/2, worker 1/1, cleanup (30 3 * * * Europe/Paris)", "https://shop.example.com", "True");
 
         // The category and the short name.
         Table((await Kubectl("get", "kuroku", "-A")).EnsureSuccess().StdOut).Select(r => r[1]).Should().Contain(["hello", "shop"]);

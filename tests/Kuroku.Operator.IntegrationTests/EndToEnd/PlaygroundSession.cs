@@ -55,11 +55,11 @@ public sealed class PlaygroundSession : IAsyncDisposable
     /// <summary>The real kubectl with the playground's kubeconfig, as a user runs it after `export KUBECONFIG=...`.</summary>
     public Kubectl Kubectl() => new(KubeconfigPath);
 
-    public async Task<WebApp> CreateAsync(WebApp app)
+    public async Task<WebApp> CreateAsync(WebApp app, string ns = Namespace)
     {
-        app.Metadata.NamespaceProperty = Namespace;
+        app.Metadata.NamespaceProperty = ns;
         return KubernetesJson.Deserialize<WebApp>(KubernetesJson.Serialize(await Client.CustomObjects.CreateNamespacedCustomObjectAsync(
-            app, WebAppApi.Group, WebAppApi.Version, Namespace, WebAppApi.Plural)));
+            app, WebAppApi.Group, WebAppApi.Version, ns, WebAppApi.Plural)));
     }
 
     public async Task<WebApp> GetAsync(string name, string ns = Namespace) =>

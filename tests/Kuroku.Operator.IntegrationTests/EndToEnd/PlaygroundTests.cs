@@ -66,7 +66,7 @@ public sealed class PlaygroundTests : IAsyncLifetime
 
         Lines(met).Should().BeEquivalentTo("webapp.kuroku.dev/hello condition met", "webapp.kuroku.dev/shop condition met");
         var shop = await _playground.GetAsync("shop", "shop");
-        shop.Status!.ProcessSummary.Should().Be("web 2/2, worker 1/1", "the autoscaler stand-in brought web to its minReplicas");
+        shop.Status!.ProcessSummary.Should().Be("web 2/2, worker 1/1, cleanup (30 3 * * * Europe/Paris)", "the autoscaler stand-in brought web to its minReplicas; the nightly cleanup is scheduled");
         Lines(await Kubectl("get", "pods", "-n", "shop", "-l", "app.kubernetes.io/component in (web,worker)", "-o", "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"))
             .Should().Equal("Running", "Running", "Running");
         (await _playground.JobAsync("shop-release-v1", "shop"))!.Status.Conditions.Should().Contain(c => c.Type == "Complete" && c.Status == "True");
@@ -127,7 +127,7 @@ public sealed class PlaygroundTests : IAsyncLifetime
         releases[1].Should().StartWith("v2").And.Contain("Failed").And.Contain("kubectl logs job/shop-release-v2");
         releases[2].Should().StartWith("v1").And.Contain("Succeeded (live)");
         (await _playground.DeploymentAsync("shop-web", "shop"))!.Spec.Template.Metadata.Annotations.Should().Equal(serving, "v1 keeps serving");
-        (await _playground.GetAsync("shop", "shop")).Status!.ProcessSummary.Should().Be("web 2/2, worker 1/1");
+        (await _playground.GetAsync("shop", "shop")).Status!.ProcessSummary.Should().Be("web 2/2, worker 1/1, cleanup (30 3 * * * Europe/Paris)");
 
         // Without the annotation, the next release succeeds and goes live.
         await Kubectl("annotate", "webapp", "shop", "-n", "shop", $"{FailSwitch.Annotation}-");

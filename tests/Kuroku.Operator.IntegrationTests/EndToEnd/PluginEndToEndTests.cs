@@ -12,7 +12,7 @@ using plugin::Kuroku.Kubectl.Kube;
 namespace Kuroku.Operator.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// kubectl-kuroku (the plugin's whole entry point, <see cref="Plugin.RunAsync"/>, with the real
+/// kubectl-kuroku (the plugin's whole entry point, <see cref="Plugin"/>.RunAsync, with the real
 /// <see cref="KurokuCluster"/>) against the playground a user starts: the plugin writes the spec, the operator
 /// turns it into Deployments, router data and releases, the stand-ins run the pods and the release phase.
 /// </summary>

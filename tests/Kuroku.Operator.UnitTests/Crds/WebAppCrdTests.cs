@@ -144,7 +144,10 @@ public sealed class WebAppCrdTests
             "a regex over map keys (unbounded strings) exceeds the API server's CEL cost budget; the validator checks process names");
         At("spec.domains.tls").XKubernetesValidations.Should().ContainSingle().Which.Message.Should().Contain("exactly one");
         At("spec.processes.*.autoscaling").XKubernetesValidations.Should().ContainSingle().Which.FieldPath.Should().Be(".minReplicas");
-        At("spec").XKubernetesValidations.Select(v => v.FieldPath).Should().Equal(".domains", ".static");
+        At("spec").XKubernetesValidations.Select(v => v.FieldPath).Should().Equal(".domains", ".static", ".processes");
+        At("spec.processes.*").XKubernetesValidations.Select(v => v.FieldPath).Should().Equal(".timeZone", ".autoscaling", ".replicas");
+        At("spec.processes.*.schedule").XKubernetesValidations.Should().HaveCount(2, "no TZ= prefix, and the shape of a cron schedule");
+        At("spec.processes.*.timeZone").XKubernetesValidations.Should().ContainSingle();
     }
 
     // Defaults (used offline) and the schema defaults (used by the API server) must agree.

@@ -65,7 +65,7 @@ public sealed class WebAppReconcilerTests
         _cluster.Events.Should().ContainSingle(e => e.Type == EventType.Normal && e.Message.Contains("created", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("Deployment"))
             .Which.Should().Be((EventType.Normal, "ReleaseSucceeded",
                 "Release phase of v1 succeeded; v1 is live. Created ConfigMap shop-router, Service shop, Deployment shop-web, Deployment shop-worker, "
-                + "HorizontalPodAutoscaler shop-web, PodDisruptionBudget shop-web, Ingress shop"), "one event names every child the reconcile created");
+                + "CronJob shop-cleanup, HorizontalPodAutoscaler shop-web, PodDisruptionBudget shop-web, Ingress shop"), "one event names every child the reconcile created");
 
         var desired = DesiredState.Build(Current(app), _options);
         desired.Should().NotBeEmpty();
@@ -110,7 +110,7 @@ public sealed class WebAppReconcilerTests
     }
 
     [Fact]
-    public async Task Changing_the_image_rewrites_the_deployments_and_nothing_else()
+    public async Task Changing_the_image_rewrites_the_workloads_and_nothing_else()
     {
         var app = Stored();
         await ReconcileAsync(app);
@@ -124,7 +124,7 @@ public sealed class WebAppReconcilerTests
         await ReconcileAsync(app);
 
         _cluster.Writes.Where(w => !w.StartsWith("status", StringComparison.Ordinal))
-            .Should().BeEquivalentTo(["patch ControllerRevision shop-v2", "update Deployment shop-web", "update Deployment shop-worker"]);
+            .Should().BeEquivalentTo(["patch ControllerRevision shop-v2", "update Deployment shop-web", "update Deployment shop-worker", "update CronJob shop-cleanup"]);
         _cluster.Get<V1Deployment>("shop", "shop-web")!.Spec.Template.Metadata.Annotations
             .Should().NotBeEquivalentTo(before, "the release hash on the pod template rolls the pods");
     }

@@ -52,6 +52,19 @@ public sealed class PodsTests
     public void Only_pods_that_are_not_restarted_forever_run_to_completion(string restartPolicy, bool completes) =>
         Pods.RunsToCompletion(Objects.Pod("p", restartPolicy: restartPolicy)).Should().Be(completes);
 
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, false, false)]
+    public void A_pod_that_keeps_stdin_open_for_one_client_runs_while_attached(bool stdin, bool stdinOnce, bool attached)
+    {
+        var pod = Objects.Pod("p", restartPolicy: "Never");
+        pod.Spec.Containers[0].Stdin = stdin;
+        pod.Spec.Containers[0].StdinOnce = stdinOnce;
+
+        Pods.IsAttached(pod).Should().Be(attached);
+    }
+
     [Fact]
     public void A_pod_from_a_template_carries_its_labels_and_its_controller()
     {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Kuroku.Testing.ApiServer.Hooks;
 using Kuroku.Testing.ApiServer.Model;
+using Kuroku.Testing.ApiServer.Pods;
 using Kuroku.Testing.ApiServer.Semantics;
 using Kuroku.Testing.ApiServer.Storage;
 
@@ -35,8 +36,9 @@ public sealed class ApiHandler
     private readonly RequestLog _log;
     private readonly TimeProvider _time;
     private readonly CancellationToken _stopping;
+    private readonly PodStreams _pods;
 
-    public ApiHandler(ApiOperations ops, ResourceRegistry registry, KubeApiServerOptions options, FaultInjector faults, RequestLog log, CancellationToken stopping)
+    public ApiHandler(ApiOperations ops, ResourceRegistry registry, KubeApiServerOptions options, FaultInjector faults, RequestLog log, PodLogs podLogs, ContainerStandIn containers, CancellationToken stopping)
     {
         _ops = ops;
         _registry = registry;
@@ -45,6 +47,7 @@ public sealed class ApiHandler
         _log = log;
         _time = options.TimeProvider;
         _stopping = stopping;
+        _pods = new PodStreams(ops, registry, podLogs, containers, options.TimeProvider, stopping);
     }
 
     private ObjectStore Store => _ops.Store;
@@ -72,6 +75,24 @@ public sealed class ApiHandler
             {
                 Log(request, failure.Code);
                 await WriteAsync(ctx, failure.Code, ApiException.Status(failure.Code, failure.Reason, $"injected failure for {request.Verb} {request.LogResource}"));
+                return;
+            }
+
+            if (request.Subresource is "log" or "attach")
+            {
+                // Streams: logged when answered (a log or an attach session may last long).
+                try
+                {
+                    Log(request, request.Subresource == "log"
+                        ? await _pods.LogAsync(ctx, request.Namespace!, request.Name!)
+                        : await _pods.AttachAsync(ctx, request.Namespace!, request.Name!));
+                }
+                catch (ApiException e)
+                {
+                    Log(request, e.Code);
+                    throw;
+                }
+
                 return;
             }
 
@@ -165,9 +186,21 @@ public sealed class ApiHandler
         var name = rest.Length > 1 ? rest[1] : null;
         var sub = rest.Length > 2 ? rest[2] : null;
         if ((type.Namespaced && ns is null && name is not null) || (!type.Namespaced && ns is not null)
-            || (sub is not null && !((sub == "status" && type.HasStatus) || (sub == "scale" && type.Scale is not null))))
+            || (sub is not null && !((sub == "status" && type.HasStatus) || (sub == "scale" && type.Scale is not null)
+                || (sub is "log" or "attach" && type.StorageKey == "/pods"))))
         {
             throw NotFound();
+        }
+
+        if (sub is "log" or "attach")
+        {
+            // log is read with GET; attach is a GET (WebSocket) or POST (SPDY) connection, authorized as create.
+            return (ctx.Request.Method, sub) switch
+            {
+                ("GET", "log") => new ApiRequest("get", type, ns, name, sub, ctx.Request.Headers.UserAgent.ToString()),
+                ("GET" or "POST", "attach") => new ApiRequest("create", type, ns, name, sub, ctx.Request.Headers.UserAgent.ToString()),
+                _ => throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource"),
+            };
         }
 
         var watch = ctx.Request.Query["watch"].ToString() is "1" or "true";
@@ -258,7 +291,9 @@ public sealed class ApiHandler
                         (stored, removed) = _ops.Delete(type, r.Namespace, r.Name!, options, query["propagationPolicy"].FirstOrDefault(), dryRun);
                     }
 
-                    if (removed && !type.IsCustom)
+                    // Most built-in registries answer a delete with a Status; those with ReturnDeletedObject (pods,
+                    // service accounts) with the object, as custom resources do.
+                    if (removed && !type.IsCustom && type.StorageKey is not ("/pods" or "/serviceaccounts"))
                     {
                         var details = ApiException.DetailsOf(type, r.Name);
                         details["uid"] = stored.Uid;

@@ -92,6 +92,15 @@ public static class TableConverter
             return values.Count > 0 && values[0] is JsonObject o ? o.Count : 0;
         }
 
+        if (column.Format == "optional")
+        {
+            // kube's printers say <none> for an unset value (a CronJob's last schedule): "" when absent, "True"/"False" for booleans.
+            return values.Count == 0 || values[0] is null ? "<none>"
+                : column.Type == "date" ? (DateTimeOffset.TryParse(JsonPathExpression.ToText(values[0]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when) ? HumanDuration(now - when) : "<none>")
+                : values[0] is JsonValue b && b.TryGetValue<bool>(out var flag) ? (flag ? "True" : "False")
+                : JsonPathExpression.Format(values);
+        }
+
         if (values.Count == 0)
         {
             return null;

@@ -37,7 +37,14 @@ public static class BuiltInResources
             columns: [new("Min Available", "string", ".spec.minAvailable"), new("Max Unavailable", "string", ".spec.maxUnavailable")]),
         Of("batch", "v1", "jobs", "Job", status: true, categories: ["all"],
             columns: [new("Succeeded", "integer", ".status.succeeded")]),
-        Of("batch", "v1", "cronjobs", "CronJob", status: true, shortNames: ["cj"], categories: ["all"]),
+        Of("batch", "v1", "cronjobs", "CronJob", status: true, shortNames: ["cj"], categories: ["all"],
+            columns:
+            [
+                new("Schedule", "string", ".spec.schedule"),
+                new("Timezone", "string", ".spec.timeZone", Format: "optional"),
+                new("Suspend", "string", ".spec.suspend", Format: "optional"),
+                new("Last Schedule", "date", ".status.lastScheduleTime", Format: "optional"),
+            ]),
         Of("coordination.k8s.io", "v1", "leases", "Lease", columns: [new("Holder", "string", ".spec.holderIdentity")]),
         Of("events.k8s.io", "v1", "events", "Event", shortNames: ["ev"]),
         Of("rbac.authorization.k8s.io", "v1", "roles", "Role"),

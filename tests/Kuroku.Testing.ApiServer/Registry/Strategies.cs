@@ -170,6 +170,31 @@ public sealed class Strategies
                 }
 
                 break;
+            case "batch/cronjobs":
+                // ValidateCronJobSpec: a schedule, and a job template whose pods do not restart in place.
+                if (string.IsNullOrEmpty(Fields.String(spec?["schedule"])))
+                {
+                    errors.Add(FieldError.Required("spec.schedule", ""));
+                }
+
+                var templateRestart = Fields.String(spec?["jobTemplate"]?["spec"]?["template"]?["spec"]?["restartPolicy"]) ?? "";
+                if (templateRestart is not ("OnFailure" or "Never"))
+                {
+                    errors.Add(new FieldError("spec.jobTemplate.spec.template.spec.restartPolicy",
+                        $"Unsupported value: \"{templateRestart}\": supported values: \"OnFailure\", \"Never\""));
+                }
+
+                if (Fields.String(spec?["concurrencyPolicy"]) is { } policy && policy is not ("Allow" or "Forbid" or "Replace"))
+                {
+                    errors.Add(new FieldError("spec.concurrencyPolicy", $"Unsupported value: \"{policy}\": supported values: \"Allow\", \"Forbid\", \"Replace\""));
+                }
+
+                if (Fields.String(spec?["timeZone"]) is { } zone && (zone.Length == 0 || zone.Equals("Local", StringComparison.OrdinalIgnoreCase)))
+                {
+                    errors.Add(new FieldError("spec.timeZone", $"Invalid value: \"{zone}\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"));
+                }
+
+                break;
             case "networking.k8s.io/ingresses":
                 var r = 0;
                 foreach (var rule in Fields.Items(spec, "rules"))

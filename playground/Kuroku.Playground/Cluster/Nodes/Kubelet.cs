@@ -6,10 +6,13 @@ using k8s.Models;
 namespace Kuroku.Playground.Cluster.Nodes;
 
 /// <summary>
-/// Stands in for the kubelet of one node that runs every pod: a pod starts <see cref="SimulationOptions.PodStartDelay"/>
+/// Stands in for the scheduler and the kubelet of one node that runs every pod: a pod is bound to the node
+/// (spec.nodeName <see cref="Pods.NodeName"/>) and starts <see cref="SimulationOptions.PodStartDelay"/>
 /// after it was created (status Running, every container running and ready); a pod that runs to completion
 /// (restartPolicy Never or OnFailure, a Job's) exits <see cref="SimulationOptions.JobRunTime"/> after it started,
-/// with 0, or 1 when <see cref="FailSwitch"/> says so. Other pods run until they are deleted. Nothing is pulled
+/// with 0, or 1 when <see cref="FailSwitch"/> says so. A pod whose container keeps stdin open for one attach
+/// (kubectl kuroku run, kubectl run -i) runs until its attached process (the API server's stand-in) ends.
+/// Other pods run until they are deleted. Nothing is pulled
 /// or run; <see cref="IContainerOutput"/> hears of each start and exit.
 /// </summary>
 public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
@@ -37,6 +40,17 @@ public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationO
                 return At(startAt);
             }
 
+            if (string.IsNullOrEmpty(pod.Spec.NodeName))
+            {
+                // The scheduler's binding, simulated: the pod is on the one node (logs and attach need one).
+                await Client.PatchAsync<V1Pod>(key.Namespace ?? "", key.Name, new { spec = new { nodeName = Pods.NodeName } }, cancellationToken);
+                pod = await Client.GetAsync<V1Pod>(key.Namespace, key.Name, cancellationToken);
+                if (pod is null)
+                {
+                    return ReconcileResult.Done;
+                }
+            }
+
             pod.Status = Pods.RunningStatus(pod, Now);
             pod = await Client.ReplaceStatusAsync(pod, cancellationToken);
             Logger.LogInformation("pod {Namespace}/{Name} is running", key.Namespace, key.Name);
@@ -46,8 +60,9 @@ public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationO
             }
         }
 
-        if (!Pods.RunsToCompletion(pod))
+        if (!Pods.RunsToCompletion(pod) || Pods.IsAttached(pod))
         {
+            // Runs until deleted; an attached one (kubectl kuroku run) until its attached process ends.
             return ReconcileResult.Done;
         }
 

@@ -13,6 +13,9 @@ public static class Pods
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
 
+    /// <summary>The node every simulated pod is bound to (spec.nodeName).</summary>
+    public const string NodeName = "playground";
+
     /// <summary>The node every simulated pod runs on, as its status reports it (hostIP).</summary>
     public const string HostIp = "172.18.0.2";
 
@@ -53,6 +56,9 @@ public static class Pods
 
     /// <summary>A pod whose containers exit when done (a Job's) rather than being restarted forever.</summary>
     public static bool RunsToCompletion(V1Pod pod) => pod?.Spec?.RestartPolicy is "Never" or "OnFailure";
+
+    /// <summary>A container keeps stdin open for one client (stdin and stdinOnce): it runs while that client is attached.</summary>
+    public static bool IsAttached(V1Pod pod) => pod?.Spec?.Containers?.Any(c => c.Stdin == true && c.StdinOnce == true) == true;
 
     public static bool IsReady(V1Pod pod) =>
         pod?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

@@ -151,7 +151,7 @@ public sealed class ReleasePlannerTests
         back.Message.Should().Be("release command failed");
         back.CreatedAt.Should().Be(T0);
         back.Snapshot.ConfigHash.Should().Be(release.Snapshot.ConfigHash);
-        back.Snapshot.Processes.Keys.Should().Equal("web", "worker");
+        back.Snapshot.Processes.Keys.Should().Equal("cleanup", "web", "worker");
     }
 
     [Fact]
