@@ -19,8 +19,11 @@ WORKDIR /app
 COPY --from=build /app ./
 # Read-only root filesystem: the runtime writes only its diagnostics socket and temporary files,
 # into TMPDIR, which the chart mounts as an emptyDir.
+# W^X off: JIT-compiled code is not mapped twice (RSS) nor remapped per method (start-up CPU); see the
+# csproj for the measured figures.
 ENV TMPDIR=/tmp \
-    DOTNET_NOLOGO=1
+    DOTNET_NOLOGO=1 \
+    DOTNET_EnableWriteXorExecute=0
 # The image's non-root "app" user (APP_UID); numeric, so that runAsNonRoot can verify it.
 USER 1654
 EXPOSE 8080 9443

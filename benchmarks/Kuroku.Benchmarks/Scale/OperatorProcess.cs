@@ -110,6 +110,7 @@ public sealed class OperatorProcess : IAsyncDisposable
 
         start.Environment["KUROKU_BENCH_LOG"] = logPath;
         start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";   // as the image (Dockerfile) runs it
         if (heapHardLimit is { } limit)
         {
             start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + limit.ToString("X", CultureInfo.InvariantCulture);
