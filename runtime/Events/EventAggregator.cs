@@ -15,6 +15,9 @@ public readonly record struct EventDecision(bool Create, string Name, int Count)
 /// </summary>
 public sealed class EventAggregator(TimeProvider time, TimeSpan window)
 {
+    /// <summary>How many event keys are kept between prunings (at most twice as many in between).</summary>
+    public const int Capacity = 4096;
+
     private readonly Lock gate = new();
     private readonly Dictionary<EventKey, Entry> seen = [];
     private long lastStamp;
@@ -41,6 +44,18 @@ public sealed class EventAggregator(TimeProvider time, TimeSpan window)
     }
 
     /// <summary>Forgets a key (its Event vanished); the next one is created anew.</summary>
+    /// <summary>How many event keys are remembered now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return seen.Count;
+            }
+        }
+    }
+
     public void Forget(EventKey key)
     {
         lock (gate)
@@ -49,16 +64,26 @@ public sealed class EventAggregator(TimeProvider time, TimeSpan window)
         }
     }
 
+    // Bounded as client-go's correlator bounds its cache (an LRU of 4096): past the capacity, entries older
+    // than the window go first, then the least recently seen. It runs when the map reaches twice the
+    // capacity, so its cost is shared by the 4096 events in between (scanning on every event past the
+    // capacity cost a full scan per event at fleet scale).
     private void Prune(DateTimeOffset now)
     {
-        if (seen.Count < 4096)
+        if (seen.Count < 2 * Capacity)
         {
             return;
         }
 
-        foreach (var stale in seen.Where(e => now - e.Value.LastSeen > window).Select(e => e.Key).ToList())
+        var byAge = seen.OrderByDescending(e => e.Value.LastSeen).ToList();
+        foreach (var (key, entry) in byAge.Skip(Capacity))
         {
-            seen.Remove(stale);
+            seen.Remove(key);
+        }
+
+        foreach (var (key, entry) in byAge.Take(Capacity).Where(e => now - e.Value.LastSeen > window))
+        {
+            seen.Remove(key);
         }
     }
 

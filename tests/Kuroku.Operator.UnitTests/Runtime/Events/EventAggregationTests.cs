@@ -29,6 +29,30 @@ public sealed class EventAggregationTests
     }
 
     [Fact]
+    public void However_many_objects_have_events_it_remembers_a_bounded_number_and_keeps_folding_the_recent_ones()
+    {
+        var aggregator = new EventAggregator(time, TimeSpan.FromMinutes(10));
+        var recent = Failed with { ObjectUid = "uid-recent", ObjectName = "recent" };
+        var first = aggregator.Observe(recent);
+
+        var peak = 0;
+        for (var i = 0; i < 5 * EventAggregator.Capacity; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            aggregator.Observe(Failed with { ObjectUid = $"uid-{i}", ObjectName = $"app-{i}" });
+            if (i % 1000 == 0)
+            {
+                aggregator.Observe(recent);
+            }
+
+            peak = Math.Max(peak, aggregator.Count);
+        }
+
+        peak.Should().BeLessThanOrEqualTo(2 * EventAggregator.Capacity);
+        aggregator.Observe(recent).Should().Match<EventDecision>(d => !d.Create && d.Name == first.Name, "an event seen lately is still folded");
+    }
+
+    [Fact]
     public void A_different_message_or_an_expired_window_makes_a_new_event()
     {
         var aggregator = new EventAggregator(time, TimeSpan.FromMinutes(10));
