@@ -4,7 +4,6 @@ using Kuroku.Benchmarks.Micro;
 using Kuroku.Benchmarks.Scale;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Reconciliation.Apply;
-using k8s.Models;
 
 namespace Kuroku.Benchmarks.Tests;
 
@@ -18,11 +17,7 @@ public sealed class FixtureTests
     public void The_micro_benchmarks_compare_children_the_server_has_only_defaulted(AppKind kind)
     {
         // The comparisons measured are those of an unchanged app: the live copies differ from the
-        // desired children only by what the server sets. The comparer ignores all of it but one field:
-        // a Deployment built without a strategy (every process but web) against the strategy
-        // kube-apiserver defaults (RollingUpdate 25%/25%), which spec.strategy's ClearWhenAbsent turns
-        // into an update on every reconcile. Tolerated here so that the test holds before and after
-        // the operator stops fighting that default; nothing else may differ.
+        // desired children only by what the server sets, and the comparer ignores all of it.
         var (_, _, _, desired, live) = PureCodeBenchmarks.Fixture(kind, new OperatorOptions());
 
         desired.Should().NotBeEmpty();
@@ -30,8 +25,7 @@ public sealed class FixtureTests
         for (var i = 0; i < desired.Count; i++)
         {
             live[i].Metadata.ManagedFields.Should().NotBeEmpty();
-            var tolerated = desired[i] is V1Deployment { Spec.Strategy: null } ? new[] { "spec.strategy" } : [];
-            ChildComparer.Differences(desired[i], live[i]).Should().BeSubsetOf(tolerated, $"{desired[i].Kind} {desired[i].Metadata.Name}");
+            ChildComparer.Differences(desired[i], live[i]).Should().BeEmpty($"{desired[i].Kind} {desired[i].Metadata.Name}");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Kuroku.Benchmarks.Scale;
 
 namespace Kuroku.Benchmarks.Tests;
@@ -5,17 +6,34 @@ namespace Kuroku.Benchmarks.Tests;
 public sealed class ScaleOptionsTests
 {
     [Fact]
-    public void Defaults_cap_the_heap_as_a_256Mi_container_does()
+    public void Defaults_cap_the_heap_as_the_charts_default_memory_limit_does()
     {
         var (options, errors) = ScaleOptions.Parse([]);
+        var values = File.ReadAllText(Path.Combine(RepositoryRoot(), "charts", "kuroku", "values.yaml"));
+        var chartLimit = Regex.Match(values, @"^resources:\n(?:  .*\n)*?  limits:\n    memory: (\S+)", RegexOptions.Multiline).Groups[1].Value;
 
         errors.Should().BeEmpty();
         options!.Apps.Should().Be(1000);
         options.Workers.Should().Be(2);
         options.SteadySeconds.Should().Be(30);
-        options.HeapHardLimitBytes.Should().Be(0xC000000);
+        chartLimit.Should().Be("512Mi");
+        options.MemoryLimit.Should().Be(chartLimit, "the benchmark measures the operator as the chart runs it");
+        options.HeapHardLimitBytes.Should().Be(0x18000000, "75% of 512Mi, as .NET derives it from a container's limit");
         options.EffectiveFloorConcurrency.Should().Be(2);
         options.Runs(Phase.Floor).Should().BeTrue();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Operator.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]

@@ -21,8 +21,8 @@ public sealed record ScaleOptions
           --apps-per-namespace N   apps of one kind per namespace                     (default 100)
           --workers N              the operator's --workers                           (default 2)
           --memory-limit Q|none    the container limit the operator's GC heap is capped by, as a
-                                   256Mi container caps it (DOTNET_GCHeapHardLimit = 75% of it);
-                                   none: uncapped                                     (default 256Mi)
+                                   container caps it (DOTNET_GCHeapHardLimit = 75% of it);
+                                   none: uncapped                 (default 512Mi, the chart's limit)
           --kubeconfig PATH        run against this cluster (fresh namespaces, deleted afterwards);
                                    default: the in-process API server
           --operator PATH          Kuroku.Operator.dll to run (default: the Release build beside
@@ -44,10 +44,10 @@ public sealed record ScaleOptions
     public int Workers { get; init; } = 2;
 
     /// <summary>The memory limit in bytes, or null when the heap is not capped.</summary>
-    public long? MemoryLimitBytes { get; init; } = 256L * 1024 * 1024;
+    public long? MemoryLimitBytes { get; init; } = 512L * 1024 * 1024;
 
-    /// <summary>How the limit was written (256Mi), for the report.</summary>
-    public string MemoryLimit { get; init; } = "256Mi";
+    /// <summary>How the limit was written (512Mi), for the report.</summary>
+    public string MemoryLimit { get; init; } = "512Mi";
 
     public string? Kubeconfig { get; init; }
 
