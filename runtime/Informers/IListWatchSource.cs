@@ -4,8 +4,17 @@ using k8s.Models;
 
 namespace Kuroku.Runtime.Informers;
 
-/// <summary>One page of a list: its items, the list's resourceVersion, and the token of the next page (null on the last).</summary>
-public sealed record ListPage(IReadOnlyList<JsonObject> Items, string ResourceVersion, string? Continue);
+/// <summary>
+/// One page of a list: its items, the list's resourceVersion, and the token of the next page (null on the
+/// last). Disposing it releases what its items are read from (a pooled buffer): read them first.
+/// </summary>
+public sealed record ListPage(IReadOnlyList<JsonObject> Items, string ResourceVersion, string? Continue) : IDisposable
+{
+    /// <summary>What the items are read from, released on <see cref="Dispose"/>.</summary>
+    public IDisposable? Resources { get; init; }
+
+    public void Dispose() => Resources?.Dispose();
+}
 
 /// <summary>One line of a watch stream. <see cref="Status"/> is set for ERROR events.</summary>
 public sealed record WatchEvent(WatchEventType Type, JsonObject? Object, V1Status? Status = null);

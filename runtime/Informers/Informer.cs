@@ -151,7 +151,7 @@ public sealed class Informer : IInformer
             {
                 do
                 {
-                    var page = await source.ListAsync(continueToken, cancellationToken).ConfigureAwait(false);
+                    using var page = await source.ListAsync(continueToken, cancellationToken).ConfigureAwait(false);
                     entries.AddRange(page.Items.Select(item => Store.Entry(transform(item))));
                     resourceVersion = page.ResourceVersion;
                     continueToken = page.Continue;

@@ -55,11 +55,24 @@ public sealed class KubernetesListWatch : IListWatchSource
         // A page is held as one JSON document (its bytes and an index of them); each item becomes a mutable
         // tree only when the informer takes it, one at a time. A whole page of trees would cost ten times its
         // JSON: 500 Deployments, tens of MB, on every informer listing at once during a start.
-        var json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var list = JsonDocument.Parse(json);
+        // Read into a pooled buffer: a page of full objects is megabytes, and a fresh array per page would
+        // land on the large object heap, which only a full collection frees (a restart lists them all).
+        var buffer = await PooledJson.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        JsonDocument list;
+        try
+        {
+            list = JsonDocument.Parse(buffer.Memory);
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+
         if (list.RootElement.ValueKind != JsonValueKind.Object)
         {
             list.Dispose();
+            buffer.Dispose();
             throw new JsonException($"the list of {Describe()} is not a JSON object");
         }
 
@@ -67,7 +80,16 @@ public sealed class KubernetesListWatch : IListWatchSource
         var metadata = root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         var resourceVersion = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? "" : "";
         var next = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("continue", out var c) && c.GetString() is { Length: > 0 } token ? token : null;
-        return new ListPage(new PageItems(list, this), resourceVersion, next);
+        return new ListPage(new PageItems(list, this), resourceVersion, next) { Resources = new PageResources(list, buffer) };
+    }
+
+    private sealed class PageResources(JsonDocument document, PooledJson buffer) : IDisposable
+    {
+        public void Dispose()
+        {
+            document.Dispose();
+            buffer.Dispose();
+        }
     }
 
     /// <summary>The items of one list page, each parsed into a tree (and stamped) when it is read.</summary>
@@ -100,7 +122,7 @@ public sealed class KubernetesListWatch : IListWatchSource
 
         private JsonObject Read(JsonElement item)
         {
-            // Backed by the page's document (never disposed: its items may outlive this call), built as read.
+            // Backed by the page's document, built as read: valid until the page is disposed.
             var obj = JsonObject.Create(item)!;
             owner.Stamp(obj);
             return obj;
