@@ -28,6 +28,7 @@ public sealed class ChildrenAgainstServerDefaultsTests
         ["ConfigMap"] = "/configmaps",
         ["HorizontalPodAutoscaler"] = "autoscaling/horizontalpodautoscalers",
         ["PodDisruptionBudget"] = "policy/poddisruptionbudgets",
+        ["CronJob"] = "batch/cronjobs",
     };
 
     private static readonly string[] AppNames = ["minimal.yaml", "webapp.yaml", "webapp.yaml+pdb"];
