@@ -1,3 +1,4 @@
+using System.Runtime;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Informers;
 using Kuroku.Runtime.Queue;
@@ -111,6 +112,12 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
             }
 
             logger.LogInformation("Caches synced; controller {Controller} starts {Workers} workers", options.Name, options.Controller.Workers);
+
+            // The initial lists are the largest burst of garbage a controller makes, and it has just
+            // survived into the oldest generation with the cache it built; one compacting collection
+            // now returns it before the first reconciles add theirs on top.
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var controller = new ReconcileController(options.Name, queue, reconciler, options.Controller, time, logger, controllerMetrics);
             var resync = ResyncAsync(queue, informers[0].Store, stoppingToken);
             running = true;
