@@ -1,5 +1,6 @@
 using System.Collections;
 using System.CommandLine;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Operator.Cli;
 

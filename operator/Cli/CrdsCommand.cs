@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using k8s;
 using Kuroku.Operator.Crds;
 using Kuroku.Operator.Serialization;
+using Kuroku.Runtime.Cli;
+using k8s;
 
 namespace Kuroku.Operator.Cli;
 

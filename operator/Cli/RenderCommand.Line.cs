@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kuroku.Operator.Configuration;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Operator.Cli;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Kuroku.Operator.Configuration;
 using Kuroku.Operator.Hosting;
-using k8s;
+using Kuroku.Runtime.Cli;
 using Microsoft.AspNetCore.Connections;
+using k8s;
 
 namespace Kuroku.Operator.Cli;
 

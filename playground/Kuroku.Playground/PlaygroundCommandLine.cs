@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Kuroku.Operator.Cli;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Playground;
 

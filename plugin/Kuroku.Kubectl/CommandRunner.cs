@@ -3,6 +3,7 @@ using Kuroku.Kubectl.Changes;
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Kube;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl;
 

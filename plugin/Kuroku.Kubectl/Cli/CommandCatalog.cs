@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Kuroku.Kubectl.Commands;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl.Cli;
 

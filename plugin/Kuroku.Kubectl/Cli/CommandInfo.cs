@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl.Cli;
 

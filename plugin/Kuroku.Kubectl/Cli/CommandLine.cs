@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl.Cli;
 

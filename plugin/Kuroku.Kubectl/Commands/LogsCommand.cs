@@ -1,5 +1,6 @@
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.Logs;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl.Commands;
 

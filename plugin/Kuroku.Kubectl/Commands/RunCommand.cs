@@ -5,6 +5,7 @@ using Kuroku.Kubectl.Logs;
 using Kuroku.Kubectl.Output;
 using Kuroku.Kubectl.Runs;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Cli;
 using k8s.Models;
 
 namespace Kuroku.Kubectl.Commands;

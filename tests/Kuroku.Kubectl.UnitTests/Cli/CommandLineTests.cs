@@ -1,4 +1,5 @@
 using Kuroku.Kubectl.Cli;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl.UnitTests.Cli;
 

@@ -1,6 +1,7 @@
 using CsCheck;
 using Kuroku.Kubectl.Cli;
 using Kuroku.Kubectl.UnitTests.TestSupport;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Kubectl.UnitTests.Cli;
 

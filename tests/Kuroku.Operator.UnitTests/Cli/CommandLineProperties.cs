@@ -1,5 +1,6 @@
 using CsCheck;
 using Kuroku.Operator.Cli;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Operator.UnitTests.Cli;
 

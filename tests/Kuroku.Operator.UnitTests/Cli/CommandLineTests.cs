@@ -101,17 +101,4 @@ public sealed class CommandLineTests
         stdout.Should().BeEmpty();
         stderr.Should().Contain("error: " + error).And.EndWith(see + "\n");
     }
-
-    [Fact]
-    public void The_plugin_reads_its_command_line_the_same_way()
-    {
-        static string Normalized(string text) => text
-            .Replace("namespace Kuroku.Kubectl.Cli;", "namespace Kuroku.Operator.Cli;", StringComparison.Ordinal)
-            .Replace("/// How kubectl-kuroku reads", "/// How kuroku reads", StringComparison.Ordinal);
-
-        var operatorCopy = File.ReadAllText(RepositoryPaths.Of("operator", "Cli", "CommandLineSyntax.cs"));
-        var pluginCopy = File.ReadAllText(RepositoryPaths.Of("plugin", "Kuroku.Kubectl", "Cli", "CommandLineSyntax.cs"));
-
-        Normalized(pluginCopy).Should().Be(operatorCopy, "operator/Cli and plugin/Kuroku.Kubectl/Cli hold the same CommandLineSyntax.cs");
-    }
 }

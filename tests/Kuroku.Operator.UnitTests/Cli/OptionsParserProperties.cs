@@ -1,6 +1,7 @@
 using CsCheck;
 using Kuroku.Operator.Cli;
 using Kuroku.Operator.Configuration;
+using Kuroku.Runtime.Cli;
 
 namespace Kuroku.Operator.UnitTests.Cli;
 

@@ -2,14 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 
-namespace Kuroku.Kubectl.Cli;
+namespace Kuroku.Runtime.Cli;
 
 /// <summary>
-/// How kubectl-kuroku reads a command line, on System.CommandLine: every option takes one value (<c>--flag VALUE</c>,
-/// <c>--flag=VALUE</c>), the last occurrence wins, no response files (<c>@file</c>) and no directives. The
+/// How Kuroku's programs (the operator, the kubectl plugin, the playground) read a command line, on
+/// System.CommandLine: every option takes one value (<c>--flag VALUE</c>, <c>--flag=VALUE</c>), the last
+/// occurrence wins, no response files (<c>@file</c>) and no directives. The
 /// library only tokenizes and matches: what went wrong is reported by each command in its own words
 /// (<see cref="Analyze"/>), so the library never prints an error, a stack trace or an exit code of its own.
-/// The operator (operator/Cli) and the plugin (plugin/Kuroku.Kubectl/Cli) each hold this file: keep them alike.
 /// </summary>
 public static class CommandLineSyntax
 {
