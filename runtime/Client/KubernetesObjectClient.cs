@@ -12,20 +12,25 @@ namespace Kuroku.Runtime.Client;
 /// </summary>
 public sealed class KubernetesObjectClient : IObjectWriter
 {
-    public const string FieldManager = "kuroku-operator";
+    /// <summary>The field manager writes carry unless the client is given another one.</summary>
+    public const string DefaultFieldManager = "kuroku-operator";
 
     private readonly IKubernetes kubernetes;
     private readonly IApiMetrics metrics;
     private readonly TimeProvider time;
     private readonly IRequestThrottle throttle;
 
-    public KubernetesObjectClient(IKubernetes kubernetes, IApiMetrics? metrics = null, TimeProvider? time = null, IRequestThrottle? throttle = null)
+    public KubernetesObjectClient(IKubernetes kubernetes, IApiMetrics? metrics = null, TimeProvider? time = null, IRequestThrottle? throttle = null, string fieldManager = DefaultFieldManager)
     {
         this.kubernetes = kubernetes ?? throw new ArgumentNullException(nameof(kubernetes));
+        FieldManager = string.IsNullOrEmpty(fieldManager) ? throw new ArgumentException("a field manager is required", nameof(fieldManager)) : fieldManager;
         this.metrics = metrics ?? NoopApiMetrics.Instance;
         this.time = time ?? TimeProvider.System;
         this.throttle = throttle ?? RequestThrottle.None;
     }
+
+    /// <summary>Who the API server records in managedFields for this client's writes.</summary>
+    public string FieldManager { get; }
 
     public async Task<T?> GetAsync<T>(string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -51,8 +56,8 @@ public sealed class KubernetesObjectClient : IObjectWriter
         ArgumentNullException.ThrowIfNull(obj);
         var type = ResourceType.Of<T>();
         type.Stamp(obj);
-        var ns = NamespaceOf(obj);
-        var result = await CallAsync("create", type.Resource, Describe(type, ns, obj.Metadata.Name), () => ns is null
+        var ns = NamespaceOf(obj, generatedNameAllowed: true);
+        var result = await CallAsync("create", type.Resource, Describe(type, ns, obj.Metadata.Name ?? obj.Metadata.GenerateName + "*"), () => ns is null
             ? kubernetes.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<T>(obj, type.Group, type.Version, type.Plural, fieldManager: FieldManager, cancellationToken: cancellationToken)
             : kubernetes.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, type.Group, type.Version, ns, type.Plural, fieldManager: FieldManager, cancellationToken: cancellationToken)).ConfigureAwait(false);
         type.Stamp(result);
@@ -85,6 +90,16 @@ public sealed class KubernetesObjectClient : IObjectWriter
             : kubernetes.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<T>(patch, type.Group, type.Version, @namespace, type.Plural, name, fieldManager: FieldManager, cancellationToken: cancellationToken)).ConfigureAwait(false);
         type.Stamp(result);
         return result;
+    }
+
+    /// <summary>Sets the replicas of a namespaced object through its scale subresource, as an autoscaler does.</summary>
+    public async Task PatchScaleAsync<T>(string @namespace, string name, int replicas, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var type = ResourceType.Of<T>();
+        var patch = new V1Patch(new { spec = new { replicas } }, V1Patch.PatchType.MergePatch);
+        await CallAsync("patch", type.Resource + "/scale", Describe(type, @namespace, name) + " scale", () =>
+            kubernetes.CustomObjects.PatchNamespacedCustomObjectScaleWithHttpMessagesAsync<object>(patch, type.Group, type.Version, @namespace, type.Plural, name, fieldManager: FieldManager, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<bool> DeleteAsync<T>(string? @namespace, string name, string? uid, CancellationToken cancellationToken)
@@ -127,9 +142,9 @@ public sealed class KubernetesObjectClient : IObjectWriter
     internal static string Describe(ResourceType type, string? @namespace, string name) =>
         @namespace is null ? $"{type.Kind} {name}" : $"{type.Kind} {@namespace}/{name}";
 
-    private static string? NamespaceOf(IKubernetesObject<V1ObjectMeta> obj)
+    private static string? NamespaceOf(IKubernetesObject<V1ObjectMeta> obj, bool generatedNameAllowed = false)
     {
-        if (obj.Metadata is null || string.IsNullOrEmpty(obj.Metadata.Name))
+        if (obj.Metadata is null || (string.IsNullOrEmpty(obj.Metadata.Name) && !(generatedNameAllowed && !string.IsNullOrEmpty(obj.Metadata.GenerateName))))
         {
             throw new ArgumentException($"{obj.Kind ?? obj.GetType().Name} has no metadata.name.", nameof(obj));
         }

@@ -2,6 +2,7 @@ using Kuroku.Playground.Cluster.Autoscaling;
 using Kuroku.Playground.Cluster.Batch;
 using Kuroku.Playground.Cluster.Nodes;
 using Kuroku.Playground.Cluster.Workloads;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s;
@@ -63,11 +64,11 @@ public sealed class ClusterStandIn : IAsyncDisposable
         return standIn;
     }
 
-    private void Add<TPrimary>(Func<CacheReader, ClusterClient, StandInController> make, string fieldManager, SimulationOptions options, ILoggerFactory loggers)
+    private void Add<TPrimary>(Func<CacheReader, KubernetesObjectClient, StandInController> make, string fieldManager, SimulationOptions options, ILoggerFactory loggers)
         where TPrimary : class, IKubernetesObject<V1ObjectMeta>
     {
         var cache = new CacheReader();
-        var controller = make(cache, new ClusterClient(kubernetes, fieldManager));
+        var controller = make(cache, new KubernetesObjectClient(kubernetes, fieldManager: fieldManager));
         var manager = new ControllerManager<TPrimary>(
             target => new KubernetesListWatch(kubernetes, target),
             controller,

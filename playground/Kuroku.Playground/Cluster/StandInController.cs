@@ -1,4 +1,5 @@
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 
@@ -10,7 +11,7 @@ namespace Kuroku.Playground.Cluster;
 /// meets a newer object (Conflict), a vanished one (NotFound) or a namesake (AlreadyExists) is not an error
 /// here: the key is looked at again, with backoff, once the cache has caught up.
 /// </summary>
-public abstract class StandInController(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers) : IReconciler
+public abstract class StandInController(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers) : IReconciler
 {
     private ILogger? logger;
 
@@ -22,7 +23,7 @@ public abstract class StandInController(CacheReader cache, ClusterClient client,
 
     protected CacheReader Cache { get; } = cache;
 
-    protected ClusterClient Client { get; } = client;
+    protected KubernetesObjectClient Client { get; } = client;
 
     protected SimulationOptions Options { get; } = options;
 

@@ -1,4 +1,5 @@
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s.Models;
@@ -10,7 +11,7 @@ namespace Kuroku.Playground.Cluster.Autoscaling;
 /// (<see cref="Autoscaler"/>): a Deployment it targets is scaled through its scale subresource into
 /// [minReplicas, maxReplicas], and the status says so. Looks again every <see cref="SimulationOptions.AutoscalerSyncPeriod"/>.
 /// </summary>
-public sealed class HorizontalPodAutoscalerController(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
+public sealed class HorizontalPodAutoscalerController(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers)
     : StandInController(cache, client, options, loggers)
 {
     public override string Name => "horizontal-pod-autoscaler";
@@ -43,7 +44,7 @@ public sealed class HorizontalPodAutoscalerController(CacheReader cache, Cluster
         var lastScale = hpa.Status?.LastScaleTime;
         if (reason is not null)
         {
-            await Client.PatchAsync<V1Deployment>(key.Namespace!, target.Name, new { spec = new { replicas = desired } }, cancellationToken, subresource: "scale");
+            await Client.PatchScaleAsync<V1Deployment>(key.Namespace!, target.Name, desired, cancellationToken);
             lastScale = Now;
             Logger.LogInformation("horizontalpodautoscaler {Namespace}/{Name}: scaled Deployment {Target} from {Current} to {Desired} ({Reason})",
                 key.Namespace, key.Name, target.Name, current, desired, reason);

@@ -1,5 +1,6 @@
 using Cronos;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s;
@@ -12,7 +13,7 @@ namespace Kuroku.Playground.Cluster.Batch;
 /// creates the run's Job from the job template, honours suspend and the concurrency policy (Allow, Forbid,
 /// Replace), keeps the history limits, and writes status (active Jobs, last schedule, last success).
 /// </summary>
-public sealed class CronJobController(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
+public sealed class CronJobController(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers)
     : StandInController(cache, client, options, loggers)
 {
     public override string Name => "cronjob-controller";

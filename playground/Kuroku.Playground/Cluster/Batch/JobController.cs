@@ -1,5 +1,6 @@
 using Kuroku.Playground.Cluster.Nodes;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s;
@@ -14,7 +15,7 @@ namespace Kuroku.Playground.Cluster.Batch;
 /// at once, without the real controller's growing delay), or activeDeadlineSeconds passed (Failed,
 /// DeadlineExceeded); writes the status as the real one does; deletes a finished Job ttlSecondsAfterFinished later.
 /// </summary>
-public sealed class JobController(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
+public sealed class JobController(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers)
     : StandInController(cache, client, options, loggers)
 {
     private readonly Expectations expectations = new(options.Time);

@@ -1,4 +1,5 @@
 using Kuroku.Api.V1Alpha1;
+using Kuroku.Runtime.Client;
 using k8s.Models;
 
 namespace Kuroku.Playground.Cluster.Nodes;
@@ -9,7 +10,7 @@ namespace Kuroku.Playground.Cluster.Nodes;
 /// the API when the container finishes, so annotating the WebApp before a release makes that release's phase
 /// fail. The operator knows nothing of it: only this stand-in for a container's exit code reads it.
 /// </summary>
-public sealed class FailSwitch(ClusterClient client)
+public sealed class FailSwitch(KubernetesObjectClient client)
 {
     public const string Annotation = "playground.kuroku.dev/fail-release";
 

@@ -1,4 +1,5 @@
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s.Models;
@@ -15,7 +16,7 @@ namespace Kuroku.Playground.Cluster.Nodes;
 /// Other pods run until they are deleted. Nothing is pulled
 /// or run; <see cref="IContainerOutput"/> hears of each start and exit.
 /// </summary>
-public sealed class Kubelet(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
+public sealed class Kubelet(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers)
     : StandInController(cache, client, options, loggers)
 {
     private readonly FailSwitch failSwitch = new(client);

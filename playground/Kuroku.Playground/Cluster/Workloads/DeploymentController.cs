@@ -1,4 +1,5 @@
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s;
@@ -11,7 +12,7 @@ namespace Kuroku.Playground.Cluster.Workloads;
 /// a ReplicaSet per pod template, scaled as the rollout goes, the revision annotations, and the status
 /// (replicas, updated, ready, available, the Available and Progressing conditions) from the ReplicaSets'.
 /// </summary>
-public sealed class DeploymentController(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
+public sealed class DeploymentController(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers)
     : StandInController(cache, client, options, loggers)
 {
     public override string Name => "deployment-controller";

@@ -1,5 +1,6 @@
 using Kuroku.Playground.Cluster.Nodes;
 using Kuroku.Runtime.Abstractions;
+using Kuroku.Runtime.Client;
 using Kuroku.Runtime.Controller;
 using Kuroku.Runtime.Informers;
 using k8s;
@@ -12,7 +13,7 @@ namespace Kuroku.Playground.Cluster.Workloads;
 /// template (named &lt;replicaset&gt;-&lt;random&gt;, owned by the ReplicaSet), deletes the extra ones, and writes
 /// the counts of existing, ready and available pods into status.
 /// </summary>
-public sealed class ReplicaSetController(CacheReader cache, ClusterClient client, SimulationOptions options, ILoggerFactory loggers)
+public sealed class ReplicaSetController(CacheReader cache, KubernetesObjectClient client, SimulationOptions options, ILoggerFactory loggers)
     : StandInController(cache, client, options, loggers)
 {
     private readonly Expectations expectations = new(options.Time);
