@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.IntegrationTests.Operator;
@@ -54,6 +55,59 @@ public sealed class PlaygroundSession : IAsyncDisposable
 
     /// <summary>The real kubectl with the playground's kubeconfig, as a user runs it after `export KUBECONFIG=...`.</summary>
     public Kubectl Kubectl() => new(KubeconfigPath);
+
+    /// <summary>
+    /// <c>kubectl kuroku ARGS</c> as a user runs it: the real kubectl finds the built plugin (copied beside the
+    /// tests) on PATH; <paramref name="stdin"/> is piped in. Its exit code, stdout and stderr.
+    /// </summary>
+    public async Task<(int Code, string Out, string Err)> KubectlKurokuAsync(string stdin, params string[] args)
+    {
+        var built = Path.Combine(AppContext.BaseDirectory, "kubectl-kuroku");
+        if (!File.Exists(built))
+        {
+            throw new InvalidOperationException($"the plugin's apphost is not beside the tests ({built})");
+        }
+
+        using var kubectl = Kubectl();
+        var bin = Directory.CreateTempSubdirectory("kuroku-plugin-path-").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(bin, "kubectl-kuroku"), built);
+            var start = new ProcessStartInfo(kubectl.Binary)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in (string[])["kuroku", .. args])
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment["PATH"] = bin + Path.PathSeparator + "/usr/local/bin:/usr/bin:/bin";
+            start.Environment["KUBECONFIG"] = kubectl.KubeconfigPath;
+            var dotnetRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT")
+                ?? Path.GetDirectoryName(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : null);
+            if (dotnetRoot is not null)
+            {
+                start.Environment["DOTNET_ROOT"] = dotnetRoot;
+            }
+
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
 
     public async Task<WebApp> CreateAsync(WebApp app, string ns = Namespace)
     {

@@ -1,6 +1,5 @@
 extern alias plugin;
 
-using System.Diagnostics;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Operator.IntegrationTests.Tools;
 using Kuroku.Operator.Reconciliation.Desired;
@@ -254,46 +253,11 @@ public sealed class PluginEndToEndTests : IAsyncLifetime
     public async Task Kubectl_runs_the_built_plugin_found_on_path()
     {
         await CreateHelloAsync();
-        var built = Path.Combine(AppContext.BaseDirectory, "kubectl-kuroku");
-        File.Exists(built).Should().BeTrue($"the plugin's apphost is copied beside the tests ({built})");
-        using var kubectl = _cluster.Kubectl();
-        var bin = Directory.CreateTempSubdirectory("kuroku-plugin-path-").FullName;
-        try
-        {
-            File.CreateSymbolicLink(Path.Combine(bin, "kubectl-kuroku"), built);
-            var start = new ProcessStartInfo(kubectl.Binary)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[] { "kuroku", "releases", "hello", "-n", PlaygroundSession.Namespace })
-            {
-                start.ArgumentList.Add(arg);
-            }
+        var (code, stdout, stderr) = await _cluster.KubectlKurokuAsync("", "releases", "hello", "-n", PlaygroundSession.Namespace);
 
-            start.Environment["PATH"] = bin + Path.PathSeparator + "/usr/local/bin:/usr/bin:/bin";
-            start.Environment["KUBECONFIG"] = kubectl.KubeconfigPath;
-            var dotnetRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT")
-                ?? Path.GetDirectoryName(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : null);
-            if (dotnetRoot is not null)
-            {
-                start.Environment["DOTNET_ROOT"] = dotnetRoot;
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-
-            process.ExitCode.Should().Be(0, stderr);
-            var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            lines[0].Should().StartWith("VERSION");
-            lines[1].Should().StartWith("v1").And.Contain("Succeeded (live)").And.Contain("initial release");
-        }
-        finally
-        {
-            Directory.Delete(bin, recursive: true);
-        }
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().StartWith("VERSION");
+        lines[1].Should().StartWith("v1").And.Contain("Succeeded (live)").And.Contain("initial release");
     }
 }

@@ -1,6 +1,5 @@
 extern alias plugin;
 
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kuroku.Api.Releases;
 using Kuroku.Api.V1Alpha1;
@@ -44,46 +43,8 @@ public sealed partial class VerbsEndToEndTests : IAsyncLifetime
     /// <summary>`kubectl kuroku ARGS` as a user runs it: the real kubectl finds the built plugin on PATH; stdin piped in.</summary>
     private async Task<Run> KubectlKuroku(string stdin, params string[] args)
     {
-        var built = Path.Combine(AppContext.BaseDirectory, "kubectl-kuroku");
-        using var kubectl = _cluster.Kubectl();
-        var bin = Directory.CreateTempSubdirectory("kuroku-plugin-path-").FullName;
-        try
-        {
-            File.CreateSymbolicLink(Path.Combine(bin, "kubectl-kuroku"), built);
-            var start = new ProcessStartInfo(kubectl.Binary)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in (string[])["kuroku", .. args])
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["PATH"] = bin + Path.PathSeparator + "/usr/local/bin:/usr/bin:/bin";
-            start.Environment["KUBECONFIG"] = kubectl.KubeconfigPath;
-            var dotnetRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT")
-                ?? Path.GetDirectoryName(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : null);
-            if (dotnetRoot is not null)
-            {
-                start.Environment["DOTNET_ROOT"] = dotnetRoot;
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await process.WaitForExitAsync(timeout.Token);
-            return new Run(process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            Directory.Delete(bin, recursive: true);
-        }
+        var (code, stdout, stderr) = await _cluster.KubectlKurokuAsync(stdin, args);
+        return new Run(code, stdout, stderr);
     }
 
     private static WebApp Hello(Action<WebApp>? edit = null)
