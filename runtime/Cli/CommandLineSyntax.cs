@@ -78,8 +78,11 @@ public static class CommandLineSyntax
 
         // "--flag=" gives the flag an empty value, which the tokenizer drops (and takes the next argument instead):
         // the flag goes in alone, followed by a stand-in for "no value" that no real argument can be.
-        // "-nVALUE" is "-n VALUE", as kubectl (pflag) reads one-letter flags.
+        // "-nVALUE" is "-n VALUE", as kubectl (pflag) reads one-letter flags. A flag that takes no value given
+        // one ("-h=yes") is neither the flag nor a value: it stays whole, as an unknown argument (the tokenizer
+        // would split it and take the value for a command or an argument).
         var none = "\0" + Guid.NewGuid().ToString("N");
+        var whole = new Dictionary<string, string>(StringComparer.Ordinal);
         var kept = new List<string>(args.Count);
         var afterDoubleDash = false;
         foreach (var arg in args)
@@ -88,6 +91,13 @@ public static class CommandLineSyntax
             if (!afterDoubleDash && arg.Length > 1 && arg[^1] is '=' or ':' && own.TryGetValue(arg[..^1], out var emptied))
             {
                 kept.AddRange(IsSwitch(emptied) ? [arg[..^1]] : [arg[..^1], none]);
+            }
+            else if (!afterDoubleDash && arg.Length > 2 && arg[0] == '-' && arg.IndexOf('=', StringComparison.Ordinal) is > 1 and var eq
+                && eq < arg.Length - 1 && own.TryGetValue(arg[..eq], out var valued) && IsSwitch(valued))
+            {
+                var stand = "\0" + Guid.NewGuid().ToString("N");
+                whole[stand] = arg;
+                kept.Add(stand);
             }
             else if (!afterDoubleDash && arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && arg[2] is not ('=' or ':')
                 && own.TryGetValue(arg[..2], out var shortOption) && !IsSwitch(shortOption))
@@ -130,6 +140,10 @@ public static class CommandLineSyntax
                     : null;
                 occurrences.Add(new Occurrence(option, token.Value, value == none ? null : value));
                 i += value is null ? 0 : 1;
+            }
+            else if (whole.TryGetValue(token.Value, out var original))
+            {
+                unknown.Add(original);
             }
             else if (token.Type == TokenType.Command || token.Value == none)
             {

@@ -62,6 +62,12 @@ public static class CommandLine
         {
             // Outside any command: the first word names a command that does not exist, or a flag that does not.
             var first = CommandLineSyntax.Printable(line.Unknown[0]);
+            if (LooksLikeFlag(first) && CommandLineSyntax.OptionsOf(line.Command).FirstOrDefault(o => o.Name == FlagOf(first) || o.Aliases.Contains(FlagOf(first)))
+                is { } known && CommandLineSyntax.IsSwitch(known))
+            {
+                throw new UsageException($"flag {FlagOf(first)} takes no value, got \"{first}\"");
+            }
+
             throw new UsageException(LooksLikeFlag(first)
                 ? $"unknown flag: {FlagOf(first)}{CommandLineHint(tree.Commands.GetValueOrDefault(line.Command))}"
                 : $"unknown command \"{first}\"; commands: {string.Join(", ", commands.Select(c => c.Name))}");

@@ -61,6 +61,8 @@ public sealed class CommandLineTests
     [InlineData(new[] { "ps", "shop", "--output", "json" }, "unknown flag: --output")]
     [InlineData(new[] { "ps", "shop", "-n" }, "flag -n needs a value")]
     [InlineData(new[] { "ps", "shop", "--namespace=" }, "flag --namespace needs a value")]
+    [InlineData(new[] { "-h=aas" }, "flag -h takes no value, got \"-h=aas\"")]
+    [InlineData(new[] { "ps", "shop", "--help=yes" }, "flag --help takes no value, got \"--help=yes\"")]
     public void Refuses_lines_that_make_no_sense(string[] args, string message)
     {
         var parse = () => CommandLine.Parse(args);

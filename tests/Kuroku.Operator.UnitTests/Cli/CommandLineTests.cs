@@ -31,6 +31,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "render", "-f", "-", "-f", "other.yaml" }, "give -f only once")]
     [InlineData(new[] { "render", "-f", "" }, "-f needs a value")]
     [InlineData(new[] { "render", "--filename=", "-" }, "--filename needs a value")]
+    [InlineData(new[] { "render", "-f", "-", "--help=yes" }, "unknown argument \"--help=yes\"")]
     public async Task Render_refuses_the_values_run_refuses_with_exit_2(string[] args, string error)
     {
         var (code, stdout, stderr) = await RunAsync(args);
