@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Kuroku.Runtime.Abstractions;
 
 namespace Kuroku.Runtime.Events;
@@ -11,7 +15,9 @@ public readonly record struct EventDecision(bool Create, string Name, int Count)
 /// <summary>
 /// Decides whether an event is new or a repeat (client-go's <c>EventCorrelator</c>, simplified): the
 /// same key seen again within the window bumps the count of the Event already written instead of
-/// writing another. Names are <c>&lt;object&gt;.&lt;hex time&gt;</c> as client-go makes them.
+/// writing another. Names are <c>&lt;object&gt;.&lt;hex time&gt;</c> as client-go makes them. A key is
+/// remembered as a 128-bit digest of its fields, not as its strings: a fleet's worth of keys is thousands
+/// of messages naming every child, and only their identity is needed.
 /// </summary>
 public sealed class EventAggregator(TimeProvider time, TimeSpan window)
 {
@@ -19,15 +25,16 @@ public sealed class EventAggregator(TimeProvider time, TimeSpan window)
     public const int Capacity = 4096;
 
     private readonly Lock gate = new();
-    private readonly Dictionary<EventKey, Entry> seen = [];
+    private readonly Dictionary<UInt128, Entry> seen = [];
     private long lastStamp;
 
     public EventDecision Observe(EventKey key)
     {
+        var digest = Digest(key);
         lock (gate)
         {
             var now = time.GetUtcNow();
-            if (seen.TryGetValue(key, out var entry) && now - entry.LastSeen <= window)
+            if (seen.TryGetValue(digest, out var entry) && now - entry.LastSeen <= window)
             {
                 entry.Count++;
                 entry.LastSeen = now;
@@ -37,13 +44,12 @@ public sealed class EventAggregator(TimeProvider time, TimeSpan window)
             var stamp = Math.Max(now.UtcTicks, lastStamp + 1);
             lastStamp = stamp;
             var name = $"{key.ObjectName}.{stamp:x}";
-            seen[key] = new Entry(name) { LastSeen = now };
+            seen[digest] = new Entry(name) { LastSeen = now };
             Prune(now);
             return new EventDecision(true, name, 1);
         }
     }
 
-    /// <summary>Forgets a key (its Event vanished); the next one is created anew.</summary>
     /// <summary>How many event keys are remembered now.</summary>
     public int Count
     {
@@ -56,11 +62,39 @@ public sealed class EventAggregator(TimeProvider time, TimeSpan window)
         }
     }
 
+    /// <summary>Forgets a key (its Event vanished); the next one is created anew.</summary>
     public void Forget(EventKey key)
     {
+        var digest = Digest(key);
         lock (gate)
         {
-            seen.Remove(key);
+            seen.Remove(digest);
+        }
+    }
+
+    // SHA-256 of the fields, each length-prefixed (no two keys share an encoding), cut to 128 bits.
+    private static UInt128 Digest(EventKey key)
+    {
+        string[] fields = [key.Namespace ?? "\0", key.ObjectUid, key.ObjectName, key.Type.ToString(), key.Reason, key.Message];
+        var size = fields.Sum(f => 4 + Encoding.UTF8.GetMaxByteCount(f.Length));
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var at = 0;
+            foreach (var field in fields)
+            {
+                var written = Encoding.UTF8.GetBytes(field, buffer.AsSpan(at + 4));
+                BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), written);
+                at += 4 + written;
+            }
+
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, at), hash);
+            return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -76,7 +110,7 @@ public sealed class EventAggregator(TimeProvider time, TimeSpan window)
         }
 
         var byAge = seen.OrderByDescending(e => e.Value.LastSeen).ToList();
-        foreach (var (key, entry) in byAge.Skip(Capacity))
+        foreach (var (key, _) in byAge.Skip(Capacity))
         {
             seen.Remove(key);
         }

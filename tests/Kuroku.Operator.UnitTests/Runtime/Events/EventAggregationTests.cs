@@ -69,6 +69,24 @@ public sealed class EventAggregationTests
     }
 
     [Fact]
+    public void Keys_are_remembered_by_digest_yet_fields_that_read_alike_end_to_end_stay_apart()
+    {
+        var aggregator = new EventAggregator(time, TimeSpan.FromMinutes(10));
+        var split = Failed with { Reason = "Release", Message = "Failed v3 failed" };
+        var joined = Failed with { Reason = "ReleaseFailed", Message = " v3 failed" };
+        var noNamespace = Failed with { Namespace = null };
+
+        var first = aggregator.Observe(split);
+        aggregator.Observe(joined).Create.Should().BeTrue("the reason and message differ, though their concatenations are alike");
+        aggregator.Observe(noNamespace).Create.Should().BeTrue();
+        aggregator.Observe(Failed with { Namespace = "" }).Create.Should().BeTrue("no namespace is not the empty namespace's key");
+        aggregator.Observe(split with { }).Should().Be(new EventDecision(false, first.Name, 2), "an equal key is found again");
+
+        aggregator.Forget(split);
+        aggregator.Observe(split).Create.Should().BeTrue("a forgotten key starts a new Event");
+    }
+
+    [Fact]
     public async Task The_recorder_creates_one_event_then_patches_its_count()
     {
         var writer = new RecordingWriter();
