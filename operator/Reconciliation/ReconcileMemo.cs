@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -120,7 +121,8 @@ public sealed class ReconcileMemo(IObjectReader cache, TimeSpan lifetime)
             }
         }
 
-        entries[ObjectKey.Of(app).ToString()] = new Entry(Fingerprint(expected), [.. writes], now);
+        // Writes the cache already shows are not waited for: only those still on their way are kept.
+        entries[ObjectKey.Of(app).ToString()] = new Entry(Fingerprint(expected), [.. writes.Where(w => w.Pending(cache))], now);
     }
 
     /// <summary>Forgets a WebApp (gone, failed, or waiting for time rather than for events).</summary>
@@ -128,7 +130,8 @@ public sealed class ReconcileMemo(IObjectReader cache, TimeSpan lifetime)
 
     private static string Component(string kind, string key) => kind + " " + key;
 
-    private static string Fingerprint(SortedDictionary<string, string?> components)
+    // SHA-256 of the components, cut to 128 bits: a fleet's worth of fingerprints is held, and only their equality matters.
+    private static UInt128 Fingerprint(SortedDictionary<string, string?> components)
     {
         var text = new StringBuilder();
         foreach (var (component, version) in components)
@@ -136,7 +139,7 @@ public sealed class ReconcileMemo(IObjectReader cache, TimeSpan lifetime)
             text.Append(component).Append('=').Append(version).Append('\n');
         }
 
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return BinaryPrimitives.ReadUInt128LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     public enum Skip
@@ -146,7 +149,7 @@ public sealed class ReconcileMemo(IObjectReader cache, TimeSpan lifetime)
         Unchanged,
     }
 
-    private sealed record Entry(string Expected, JournaledWrite[] Pending, DateTime WrittenAt);
+    private sealed record Entry(UInt128 Expected, JournaledWrite[] Pending, DateTime WrittenAt);
 }
 
 /// <summary>

@@ -36,6 +36,9 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     /// <summary>A failure for the next create of one object, keyed "Kind name" (used once).</summary>
     public Dictionary<string, KubernetesApiException> FailNextCreateOf { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Objects ("Kind name") the cache does not show yet, as if their watch events were late; the writes still land.</summary>
+    public HashSet<string> Lagging { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Fail the next update of that name with 409, as if someone wrote in between.</summary>
     public HashSet<string> ConflictOnNextUpdate { get; } = [];
 
@@ -245,8 +248,13 @@ internal sealed class FakeCluster : IObjectReader, IObjectWriter, IEventRecorder
     private static T Copy<T>(T obj) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
 
     // What the operator's cache keeps of an object: a child of Kuroku's, trimmed; nothing of anyone else's.
-    private static T? Cached<T>(T whole) where T : class, IKubernetesObject<V1ObjectMeta>
+    private T? Cached<T>(T whole) where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        if (Lagging.Contains($"{whole.Kind} {whole.Metadata.Name}"))
+        {
+            return null;
+        }
+
         var json = JsonNode.Parse(KubernetesJson.Serialize(whole))!.AsObject();
         if (OwnedKinds.All.FirstOrDefault(k => k.Type == typeof(T)) is not { } kind)
         {

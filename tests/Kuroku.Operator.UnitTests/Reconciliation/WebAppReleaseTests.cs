@@ -270,18 +270,32 @@ public sealed class ReconcileMemoTests
     {
         cluster.Put(Repo.Example("minimal.yaml"));
         var reconciler = cluster.Reconciler(clock: clock);
+        cluster.Lagging.Add("Deployment hello-web");                         // the cache will not see the create for a while
         await reconciler.ReconcileAsync("default", "hello");
-        var written = cluster.Get<V1Deployment>("default", "hello-web")!;
-        cluster.Remove<V1Deployment>("default", "hello-web");                // the cache has not seen the create yet
         cluster.Writes.Clear();
 
         var waiting = await reconciler.ReconcileAsync("default", "hello");
-        cluster.Put(written);                                                 // the watch event arrives (as a new version here)
+        cluster.Lagging.Clear();                                              // the watch event arrives
         clock.Advance(TimeSpan.FromSeconds(1));
         await reconciler.ReconcileAsync("default", "hello");
 
         waiting.RequeueAfter.Should().Be(ReconcileMemo.ExpectationTimeout, "it looks again when the wait runs out, if no event comes first");
-        cluster.Writes.Should().BeEmpty("nothing was created twice, and the version the cache shows later is the app's own child");
+        cluster.Writes.Should().BeEmpty("nothing was created twice, and the version the cache shows later is the app's own write");
+    }
+
+    [Fact]
+    public async Task A_write_the_cache_showed_before_the_reconcile_ended_is_not_waited_for_so_deleting_it_by_hand_is_repaired_at_once()
+    {
+        cluster.Put(Repo.Example("minimal.yaml"));
+        var reconciler = cluster.Reconciler(clock: clock);
+        await reconciler.ReconcileAsync("default", "hello");                  // every watch event arrived during the reconcile
+        cluster.Remove<V1Deployment>("default", "hello-web");                // then the Deployment is deleted by hand
+        cluster.Writes.Clear();
+
+        var result = await reconciler.ReconcileAsync("default", "hello");
+
+        result.RequeueAfter.Should().BeNull("the create was seen already: its absence now is a change, not a lagging cache");
+        cluster.Writes.Should().Equal("create Deployment hello-web");
     }
 
     [Fact]
