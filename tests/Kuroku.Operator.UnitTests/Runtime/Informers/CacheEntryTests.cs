@@ -58,4 +58,65 @@ public sealed class CacheEntryTests
         entry.StoredBytes.Should().Be(entry.Json.Length);
         entry.Read<V1ConfigMap>().Metadata.Name.Should().Be("a");
     }
+
+    [Fact]
+    public void A_large_object_of_random_text_which_compresses_little_reads_back_exactly()
+    {
+        var random = new Random(7);
+        var noise = Convert.ToBase64String([.. Enumerable.Range(0, 4096).Select(_ => (byte)random.Next(256))]);
+        var map = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "a", NamespaceProperty = "b" }, Data = new Dictionary<string, string> { ["noise"] = noise } };
+        var json = JsonNode.Parse(KubernetesJson.Serialize(map))!.ToJsonString();
+
+        var entry = new ObjectStore().Entry(JsonNode.Parse(json)!.AsObject());
+
+        entry.StoredBytes.Should().BeLessThanOrEqualTo(json.Length, "a compressed copy is kept only when it is smaller");
+        entry.Read(System.Text.Encoding.UTF8.GetString).Should().Be(json);
+    }
+
+    [Theory]
+    [InlineData("42")]
+    [InlineData("0")]
+    [InlineData("007")]
+    [InlineData("9223372036854775807")]
+    [InlineData("99999999999999999999")]
+    [InlineData("-1")]
+    [InlineData("+5")]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void A_resource_version_reads_back_as_it_was_given_whether_or_not_it_is_held_as_a_number(string? resourceVersion)
+    {
+        var map = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "a", NamespaceProperty = "b", ResourceVersion = resourceVersion } };
+
+        var entry = new ObjectStore().Entry(JsonNode.Parse(KubernetesJson.Serialize(map))!.AsObject());
+
+        entry.ResourceVersion.Should().Be(resourceVersion);
+    }
+
+    [Fact]
+    public void Stores_of_different_kinds_share_one_instance_of_an_owner_uid_and_let_it_go_when_no_object_names_it()
+    {
+        var uid = Guid.NewGuid().ToString();
+        CacheEntry Owned(ObjectStore store, string kind) => store.Entry(JsonNode.Parse(KubernetesJson.Serialize(new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = kind,
+            Metadata = new V1ObjectMeta { Name = "child", NamespaceProperty = "b", ResourceVersion = "1", OwnerReferences = [new V1OwnerReference { Uid = new string([.. uid]), Name = "app", Kind = "WebApp", ApiVersion = "kuroku.dev/v1alpha1" }] },
+        }))!.AsObject());
+        string OwnerValue(CacheEntry entry) => entry.Indexed.Single(i => i.Key == ObjectStore.OwnerIndex).Value.Single();
+        var (maps, services) = (new ObjectStore(), new ObjectStore());
+
+        var map = Owned(maps, "ConfigMap");
+        var service = Owned(services, "Service");
+        maps.Upsert(map);
+        services.Upsert(service);
+
+        OwnerValue(service).Should().BeSameAs(OwnerValue(map), "the second store takes the instance the first one holds");
+        maps.Delete(map.Key);
+        services.Delete(service.Key);
+        var again = Owned(maps, "ConfigMap");
+        maps.Upsert(again);
+        OwnerValue(again).Should().NotBeSameAs(OwnerValue(map), "once no store held the value, the pool let it go");
+        maps.ByIndex(ObjectStore.OwnerIndex, uid).Should().ContainSingle();
+    }
 }
