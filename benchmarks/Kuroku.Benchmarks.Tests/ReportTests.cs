@@ -16,7 +16,7 @@ public sealed class ReportTests
         new SteadyResult(30, new PhaseWrites(steadyWrites, null, new Dictionary<string, long>(), 0, new Dictionary<string, long>(), steadyWrites), 0, Use),
         new ReleaseResult(true, false, apps, 5, 60, apps / 60.0, 62, new PhaseWrites(apps * 3L, 3, new Dictionary<string, long> { ["update deployments"] = apps }, 0, new Dictionary<string, long>(), null), 0, Use),
         new RestartResult(0.5, 8, 3, 5, 20, 38, new PhaseWrites(0, null, new Dictionary<string, long>(), 0, new Dictionary<string, long>(), 0), apps, Use),
-        new FloorResult(2, apps, floorSeconds, apps * 6L, apps * 6 / floorSeconds, convergeSeconds / floorSeconds, new Dictionary<string, long> { ["create deployments"] = apps }),
+        new FloorResult(2, apps, floorSeconds, apps * 6L, apps * 6 / floorSeconds, convergeSeconds / floorSeconds, new Dictionary<string, long> { ["create deployments"] = apps }, 150),
         null);
 
     [Fact]
@@ -31,6 +31,7 @@ public sealed class ReportTests
 
         markdown.Should().Contain("| writes per minimal app (web only) | 5.00 (target <= 6) |");
         markdown.Should().Contain("| converge / floor (target <= 1.25) | 1.11 |");
+        markdown.Should().Contain("| floor: CPU benchmark (client + API server) | 150.0 s |");
         markdown.Should().Contain("| create deployments | 1.00 (0.50) |  |  |  | 1.00 |");
         markdown.Should().Contain("| writes per app | 6.00 (60000, 5000 rejected by the server; server log agrees) |");
         markdown.Should().Contain("| restart: time to caches synced (/readyz) | 8.0 s (start-up 3.0 s, then LISTs to synced 5.0 s, by the operator's log) |");

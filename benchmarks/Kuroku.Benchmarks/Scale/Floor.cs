@@ -111,6 +111,7 @@ public static class Floor
         }
 
         progress.WriteLine($"floor: writing {plans.Sum(p => p.Children.Count + 1 + p.Events.Count)} objects of {plans.Length} apps, {concurrency} apps at a time");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var events = Task.Run(async () =>
         {
@@ -133,7 +134,8 @@ public static class Floor
         });
         await events;
         var seconds = clock.Elapsed.TotalSeconds;
-        return new FloorResult(concurrency, plans.Length, seconds, tally.Total, tally.Total / Math.Max(seconds, 1e-9), null, tally.ByVerbAndResource);
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return new FloorResult(concurrency, plans.Length, seconds, tally.Total, tally.Total / Math.Max(seconds, 1e-9), null, tally.ByVerbAndResource, cpuSeconds);
     }
 
     private static IKubernetesObject<V1ObjectMeta> Typed(JsonObject sent)

@@ -50,6 +50,7 @@ public static class Report
         "restart: peak RSS / managed heap",
         "floor: plain client writing the same objects",
         "floor: writes / writes per s",
+        "floor: CPU benchmark (client + API server)",
         "converge / floor (target <= 1.25)",
     ];
 
@@ -117,7 +118,8 @@ public static class Report
         Row(Rows[30], rs is null ? Skipped : $"{F(rs.Resources.PeakRssMiB, 1)} MiB / {MiB(rs.Resources.PeakManagedHeapMiB)}");
         Row(Rows[31], f is null ? Skipped : $"{Sec(f.Seconds)} ({f.Apps} apps, concurrency {f.Concurrency})");
         Row(Rows[32], f is null ? Skipped : $"{f.Writes} / {F(f.WritesPerSecond, 1)}");
-        Row(Rows[33], f?.ConvergeOverFloor is { } ratio ? F(ratio, 2) : f is null ? Skipped : "-");
+        Row(Rows[33], f is null ? Skipped : f.CpuSeconds is { } floorCpu ? Sec(floorCpu) : "-");
+        Row(Rows[34], f?.ConvergeOverFloor is { } ratio ? F(ratio, 2) : f is null ? Skipped : "-");
         foreach (var name in Rows)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {values[name]} |");

@@ -99,7 +99,8 @@ public sealed record RestartResult(
     double Reconciles,
     ResourceUse Resources);
 
-public sealed record FloorResult(int Concurrency, int Apps, double Seconds, long Writes, double WritesPerSecond, double? ConvergeOverFloor, IReadOnlyDictionary<string, long> ByVerbAndResource);
+/// <summary>The plain client's floor; <c>CpuSeconds</c> is the benchmark process's CPU while it ran (the client and, in-process, the API server).</summary>
+public sealed record FloorResult(int Concurrency, int Apps, double Seconds, long Writes, double WritesPerSecond, double? ConvergeOverFloor, IReadOnlyDictionary<string, long> ByVerbAndResource, double? CpuSeconds = null);
 
 /// <summary>Everything one scale run measured; null phases were skipped or not reached.</summary>
 public sealed record ScaleResult(
