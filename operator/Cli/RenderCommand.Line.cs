@@ -69,7 +69,7 @@ public static partial class RenderCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await stderr.WriteLineAsync($"error: cannot read {CommandLineSyntax.Printable(path)}: {e.Message}");
+            await stderr.WriteLineAsync($"error: cannot read {CommandLineSyntax.Printable(path)}: {CommandLineSyntax.Printable(e.Message)}");
             return InvalidInput;
         }
 

@@ -62,6 +62,16 @@ public sealed class CommandLineTests
         stderr.Should().StartWith("error: cannot read /:");
     }
 
+    [Fact]
+    public async Task A_missing_file_whose_name_holds_a_newline_is_refused_on_one_line()
+    {
+        // Found by CommandLineProperties with seed 0SDVzS4f82W1: the reason echoed the raw path, so the error ran on over two lines.
+        var (code, _, stderr) = await RunAsync("render", "--filename", "x\n");
+
+        code.Should().Be(1);
+        stderr.TrimEnd('\n').Should().NotContain("\n").And.StartWith("error: cannot read x\\n: ").And.EndWith("x\\n'.");
+    }
+
     [Theory]
     [InlineData(new[] { "--help" }, "Usage:\n  kuroku [command] [options]")]
     [InlineData(new[] { "help" }, "Usage:\n  kuroku [command] [options]")]
