@@ -90,13 +90,15 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
         using var queue = new WorkQueue(options.Name, time, RateLimiters.DefaultController(time), queueMetrics);
         Queue = queue;
         reader.Reset();
+        var indexValues = new IndexValuePool();     // shared by this term's stores, dropped with them
         var informers = watches.Select(w => w.Build(
             target => sourceFactory(target with { Namespace = options.Namespace }),
             queue,
             reader,
             time,
             loggers.CreateLogger("Kuroku.Runtime.Informers." + w.EntityType.Name + (w.MetadataOnly ? "Metadata" : "")),
-            options.Informers)).ToList();
+            options.Informers,
+            indexValues)).ToList();
 
         using var informersCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var informerTasks = informers.Select(i => Task.Run(() => i.RunAsync(informersCts.Token), CancellationToken.None)).ToList();

@@ -1,50 +1,54 @@
 namespace Kuroku.Runtime.Informers;
 
 /// <summary>
-/// One instance of each index value across every store: a WebApp's uid is the owner index value of each of
-/// its children, in every informer that caches a kind of them (six stores, six copies of each uid without
-/// this). Counted: a value no bucket holds any more is let go, so deleted owners leave nothing behind.
+/// One instance of each index value across the stores that share the pool: a WebApp's uid is the owner
+/// index value of each of its children, in every informer that caches a kind of them (six stores, six
+/// copies of each uid without it). Counted: a value no bucket holds any more is let go, so deleted owners
+/// leave nothing behind; and the pool lives as long as its stores (one controller's term), so stores
+/// dropped with a lost leadership take their values with them.
 /// </summary>
-internal static class IndexValuePool
+public sealed class IndexValuePool
 {
-    private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, Held> Values = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Held> values = new(StringComparer.Ordinal);
 
     /// <summary>How many distinct values are held now.</summary>
-    public static int Count
+    public int Count
     {
         get
         {
-            lock (Gate)
+            lock (gate)
             {
-                return Values.Count;
+                return values.Count;
             }
         }
     }
 
     /// <summary>The shared instance of <paramref name="value"/>; every call is matched by one <see cref="Release"/>.</summary>
-    public static string Acquire(string value)
+    public string Acquire(string value)
     {
-        lock (Gate)
+        ArgumentNullException.ThrowIfNull(value);
+        lock (gate)
         {
-            if (Values.TryGetValue(value, out var held))
+            if (values.TryGetValue(value, out var held))
             {
                 held.Count++;
                 return held.Value;
             }
 
-            Values[value] = new Held(value);
+            values[value] = new Held(value);
             return value;
         }
     }
 
-    public static void Release(string value)
+    public void Release(string value)
     {
-        lock (Gate)
+        ArgumentNullException.ThrowIfNull(value);
+        lock (gate)
         {
-            if (Values.TryGetValue(value, out var held) && --held.Count == 0)
+            if (values.TryGetValue(value, out var held) && --held.Count == 0)
             {
-                Values.Remove(value);
+                values.Remove(value);
             }
         }
     }

@@ -48,6 +48,7 @@ public sealed class Informer : IInformer
     /// <param name="transform">What the cache keeps of each object; default <see cref="CacheTransforms.StripBookkeeping"/>.</param>
     /// <param name="indexers">Indexes beyond namespace and owner.</param>
     /// <param name="random">Jitter source (tests fix it).</param>
+    /// <param name="indexValues">Index values shared with the other informers of the same term; default: the store's own.</param>
     public Informer(
         ResourceType resource,
         IListWatchSource source,
@@ -56,7 +57,8 @@ public sealed class Informer : IInformer
         InformerOptions? options = null,
         CacheTransform? transform = null,
         IReadOnlyDictionary<string, IndexFunc>? indexers = null,
-        Random? random = null)
+        Random? random = null,
+        IndexValuePool? indexValues = null)
     {
         Resource = resource ?? throw new ArgumentNullException(nameof(resource));
         this.source = source ?? throw new ArgumentNullException(nameof(source));
@@ -65,7 +67,7 @@ public sealed class Informer : IInformer
         this.options = options ?? new InformerOptions();
         this.transform = transform ?? CacheTransforms.StripBookkeeping;
         this.random = random ?? Random.Shared;
-        Store = new ObjectStore(indexers);
+        Store = new ObjectStore(indexers, indexValues);
     }
 
     public ResourceType Resource { get; }

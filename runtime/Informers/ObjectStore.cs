@@ -108,7 +108,7 @@ public sealed class CacheEntry
         number = 0;
         return text is { Length: > 0 and < 19 }
             && (text.Length == 1 || text[0] != '0')
-            && text.All(char.IsAsciiDigit)
+            && !text.AsSpan().ContainsAnyExceptInRange('0', '9')
             && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number);
     }
 
@@ -154,9 +154,13 @@ public sealed class ObjectStore
     private readonly Dictionary<string, CacheEntry> items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, Bucket>> indexes = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, IndexFunc> indexers;
+    private readonly IndexValuePool valuePool;
 
-    public ObjectStore(IReadOnlyDictionary<string, IndexFunc>? indexers = null)
+    /// <param name="indexers">Indexes beyond namespace and owner.</param>
+    /// <param name="values">Where index values are shared with other stores; default: this store's own pool.</param>
+    public ObjectStore(IReadOnlyDictionary<string, IndexFunc>? indexers = null, IndexValuePool? values = null)
     {
+        valuePool = values ?? new IndexValuePool();
         var all = new Dictionary<string, IndexFunc>(StringComparer.Ordinal)
         {
             [NamespaceIndex] = obj => obj["metadata"]?["namespace"] is JsonValue ns && ns.GetValue<string>() is { Length: > 0 } value ? [value] : [],
@@ -320,7 +324,7 @@ public sealed class ObjectStore
 
     // An entry's index values are replaced by the instances the index already holds: ten thousand
     // objects in a hundred namespaces keep a hundred namespace strings, not ten thousand; and a value new to
-    // this index takes the instance other stores hold (IndexValuePool).
+    // this index takes the instance the other stores of its pool hold.
     private void Index(CacheEntry entry)
     {
         foreach (var (index, values) in entry.Indexed)
@@ -334,7 +338,7 @@ public sealed class ObjectStore
                 }
                 else
                 {
-                    bucket = new Bucket(IndexValuePool.Acquire(values[i]));
+                    bucket = new Bucket(valuePool.Acquire(values[i]));
                     values[i] = bucket.Value;
                     byValue[bucket.Value] = bucket;
                 }
@@ -354,7 +358,7 @@ public sealed class ObjectStore
                 if (byValue.TryGetValue(value, out var bucket) && bucket.Remove(entry.Key) && bucket.IsEmpty)
                 {
                     byValue.Remove(value);
-                    IndexValuePool.Release(bucket.Value);
+                    valuePool.Release(bucket.Value);
                 }
             }
         }

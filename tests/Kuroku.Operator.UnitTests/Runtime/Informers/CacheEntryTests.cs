@@ -94,7 +94,7 @@ public sealed class CacheEntryTests
     }
 
     [Fact]
-    public void Stores_of_different_kinds_share_one_instance_of_an_owner_uid_and_let_it_go_when_no_object_names_it()
+    public void Stores_that_share_a_pool_hold_one_instance_of_an_owner_uid_and_let_it_go_when_no_object_names_it()
     {
         var uid = Guid.NewGuid().ToString();
         CacheEntry Owned(ObjectStore store, string kind) => store.Entry(JsonNode.Parse(KubernetesJson.Serialize(new V1ConfigMap
@@ -103,20 +103,24 @@ public sealed class CacheEntryTests
             Kind = kind,
             Metadata = new V1ObjectMeta { Name = "child", NamespaceProperty = "b", ResourceVersion = "1", OwnerReferences = [new V1OwnerReference { Uid = new string([.. uid]), Name = "app", Kind = "WebApp", ApiVersion = "kuroku.dev/v1alpha1" }] },
         }))!.AsObject());
-        string OwnerValue(CacheEntry entry) => entry.Indexed.Single(i => i.Key == ObjectStore.OwnerIndex).Value.Single();
-        var (maps, services) = (new ObjectStore(), new ObjectStore());
+        static string OwnerValue(CacheEntry entry) => entry.Indexed.Single(i => i.Key == ObjectStore.OwnerIndex).Value.Single();
+        var pool = new IndexValuePool();
+        var (maps, services, apart) = (new ObjectStore(values: pool), new ObjectStore(values: pool), new ObjectStore());
 
         var map = Owned(maps, "ConfigMap");
         var service = Owned(services, "Service");
+        var elsewhere = Owned(apart, "Secret");
         maps.Upsert(map);
         services.Upsert(service);
+        apart.Upsert(elsewhere);
 
         OwnerValue(service).Should().BeSameAs(OwnerValue(map), "the second store takes the instance the first one holds");
+        OwnerValue(elsewhere).Should().NotBeSameAs(OwnerValue(map), "a store outside the pool keeps its own");
+        pool.Count.Should().Be(2, "the uid and the namespace");
         maps.Delete(map.Key);
+        pool.Count.Should().Be(2, "the Service still names both");
         services.Delete(service.Key);
-        var again = Owned(maps, "ConfigMap");
-        maps.Upsert(again);
-        OwnerValue(again).Should().NotBeSameAs(OwnerValue(map), "once no store held the value, the pool let it go");
-        maps.ByIndex(ObjectStore.OwnerIndex, uid).Should().ContainSingle();
+        pool.Count.Should().Be(0, "once no store of the pool names a value, the pool lets it go");
+        apart.ByIndex(ObjectStore.OwnerIndex, uid).Should().ContainSingle();
     }
 }
