@@ -94,4 +94,21 @@ public sealed class TestHookTests : ApiServerTest
 
         watch.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300));
     }
+
+    [Fact]
+    public async Task Hold_keeps_matching_requests_waiting_until_cleared_and_lets_others_through()
+    {
+        Server.Faults.Hold("list", "secrets");
+
+        var held = Client.CoreV1.ListNamespacedSecretAsync("default");
+        await Client.CoreV1.ListNamespacedConfigMapAsync("default");
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "made-while-held" } }, "default");
+        await Task.Delay(200);
+        held.IsCompleted.Should().BeFalse("a held list waits for Clear, however long");
+
+        Server.Faults.Clear();
+
+        (await held.WaitAsync(TimeSpan.FromSeconds(10))).Items.Select(s => s.Metadata.Name).Should().Contain("made-while-held",
+            "a held request is served when released, as if it had just arrived");
+    }
 }

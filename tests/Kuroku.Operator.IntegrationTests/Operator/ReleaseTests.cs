@@ -233,7 +233,7 @@ public sealed class ReleaseTests : IAsyncLifetime
         // it still sees Jobs: when the backstop fails v2 and deletes its Job, the next reconcile still
         // reads v2 as Running from the cache and finds no Job.
         var revisionWatches = server.Requests.Count("watch", "controllerrevisions");
-        server.Faults.Delay("watch", "controllerrevisions", TimeSpan.FromSeconds(3));
+        server.Faults.Hold("watch", "controllerrevisions");
         server.DropWatches();
         await Eventually(async () => (await Release(2))?.Phase == "Failed", "v2 Failed after its timeout");
         server.Faults.Clear();

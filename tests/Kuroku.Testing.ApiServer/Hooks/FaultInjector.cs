@@ -6,6 +6,8 @@ public sealed class FaultInjector
     private readonly Lock _gate = new();
     private readonly List<Failure> _failures = [];
     private readonly List<(string Verb, string Resource, TimeSpan Delay)> _delays = [];
+    private readonly List<(string Verb, string Resource)> _holds = [];
+    private TaskCompletionSource _released = NewRelease();
 
     /// <summary>The next <paramref name="count"/> requests matching verb and resource answer with this status code.</summary>
     public void FailNext(string verb, string resource, int count = 1, int statusCode = 500, string reason = "InternalError")
@@ -25,12 +27,40 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// Requests matching verb and resource wait, however long it takes, until <see cref="Clear"/>; then they are
+    /// served as if they had just arrived. Unlike a delay, the order is certain: nothing held is served before
+    /// the test has done what it needed to do first.
+    /// </summary>
+    public void Hold(string verb, string resource)
+    {
+        lock (_gate)
+        {
+            _holds.Add((verb, resource));
+        }
+    }
+
     public void Clear()
     {
+        TaskCompletionSource released;
         lock (_gate)
         {
             _failures.Clear();
             _delays.Clear();
+            _holds.Clear();
+            released = _released;
+            _released = NewRelease();
+        }
+
+        released.TrySetResult();
+    }
+
+    /// <summary>What a matching request waits for before it is served: done at once when nothing holds it.</summary>
+    internal Task HoldFor(string verb, string resource)
+    {
+        lock (_gate)
+        {
+            return _holds.Exists(h => Matches(h.Verb, verb) && Matches(h.Resource, resource)) ? _released.Task : Task.CompletedTask;
         }
     }
 
@@ -56,6 +86,8 @@ public sealed class FaultInjector
             return _delays.Where(d => Matches(d.Verb, verb) && Matches(d.Resource, resource)).Select(d => d.Delay).DefaultIfEmpty(TimeSpan.Zero).Max();
         }
     }
+
+    private static TaskCompletionSource NewRelease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static bool Matches(string pattern, string value) => pattern == "*" || pattern == value;
 

@@ -65,6 +65,7 @@ public sealed class ApiHandler
             }
 
             var request = Parse(ctx, segments);
+            await _faults.HoldFor(request.Verb, request.LogResource).WaitAsync(ctx.RequestAborted);
             var delay = _faults.DelayFor(request.Verb, request.LogResource);
             if (delay > TimeSpan.Zero)
             {
