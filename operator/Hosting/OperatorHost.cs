@@ -110,7 +110,9 @@ public static class OperatorHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
-        KurokuTelemetry.Observe(() => metrics.Depth, () => app.Services.GetRequiredService<ILeaderStatus>().IsLeader);
+        var leader = app.Services.GetRequiredService<ILeaderStatus>();
+        var observed = KurokuTelemetry.Observe(() => metrics.Depth, () => leader.IsLeader);
+        app.Lifetime.ApplicationStopped.Register(observed.Dispose);
 
         // Each endpoint answers on its own port only: webhooks over HTTPS, the rest over plain HTTP.
         app.Use((context, next) =>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -45,19 +46,45 @@ public static class KurokuTelemetry
     public static readonly Counter<long> Releases =
         Meter.CreateCounter<long>("kuroku.releases", "{release}", "Releases by result");
 
-    private static Func<long> _queueDepth = () => 0;
-    private static Func<bool> _isLeader = () => false;
+    private static readonly Lock Gate = new();
+    private static ImmutableList<Source> _sources = [];
 
+    /// <summary>Keys waiting, summed over the hosts observed in this process (in a deployed operator, one).</summary>
     public static readonly ObservableGauge<long> QueueDepth =
-        Meter.CreateObservableGauge("kuroku.queue.depth", () => _queueDepth(), "{key}", "Keys waiting in the work queue");
+        Meter.CreateObservableGauge("kuroku.queue.depth", () => _sources.Sum(s => s.QueueDepth()), "{key}", "Keys waiting in the work queue");
 
+    /// <summary>1 while a host observed in this process leads. Several hosts share this static Meter only in tests.</summary>
     public static readonly ObservableGauge<int> Leader =
-        Meter.CreateObservableGauge("kuroku.leader", () => _isLeader() ? 1 : 0, "{bool}", "1 while this replica leads");
+        Meter.CreateObservableGauge("kuroku.leader", () => _sources.Exists(s => s.IsLeader()) ? 1 : 0, "{bool}", "1 while this replica leads");
 
-    /// <summary>Connects the observable gauges to the running queue and elector.</summary>
-    public static void Observe(Func<long> queueDepth, Func<bool> isLeader)
+    /// <summary>
+    /// Connects the observable gauges to a running queue and elector until the returned handle is disposed.
+    /// A host registers for its lifetime, so a stopped host (in tests, one of several) no longer speaks for the
+    /// process: the last host to start does not silence the others, and a stopped one does not stay counted.
+    /// </summary>
+    public static IDisposable Observe(Func<long> queueDepth, Func<bool> isLeader)
     {
-        _queueDepth = queueDepth;
-        _isLeader = isLeader;
+        var source = new Source(queueDepth, isLeader);
+        lock (Gate)
+        {
+            _sources = _sources.Add(source);
+        }
+
+        return source;
+    }
+
+    private sealed class Source(Func<long> queueDepth, Func<bool> isLeader) : IDisposable
+    {
+        public Func<long> QueueDepth { get; } = queueDepth;
+
+        public Func<bool> IsLeader { get; } = isLeader;
+
+        public void Dispose()
+        {
+            lock (Gate)
+            {
+                _sources = _sources.Remove(this);
+            }
+        }
     }
 }
