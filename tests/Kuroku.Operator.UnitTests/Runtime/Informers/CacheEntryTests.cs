@@ -73,6 +73,99 @@ public sealed class CacheEntryTests
         entry.Read(System.Text.Encoding.UTF8.GetString).Should().Be(json);
     }
 
+    private static V1Deployment Renamed(V1Deployment deployment, string name, string image)
+    {
+        deployment.Metadata.Name = name;
+        deployment.Metadata.ResourceVersion = "43";
+        deployment.Metadata.Labels["app"] = name;
+        deployment.Spec.Selector.MatchLabels["app"] = name;
+        foreach (var container in deployment.Spec.Template.Spec.Containers)
+        {
+            container.Image = image;
+        }
+
+        return deployment;
+    }
+
+    [Fact]
+    public void The_objects_of_one_store_are_compressed_against_the_first_one_and_read_back_exactly()
+    {
+        var store = new ObjectStore();
+        var first = store.Entry(JsonNode.Parse(KubernetesJson.Serialize(Deployment(containers: 2)))!.AsObject());
+        var other = Renamed(Deployment(containers: 2), "blog-web", "registry.example.com/blog:2.4.1");
+        var json = KubernetesJson.Serialize(other);
+        var alone = new ObjectStore().Entry(JsonNode.Parse(KubernetesJson.Serialize(Renamed(Deployment(containers: 2), "x", "y")))!.AsObject());
+
+        var entry = store.Entry(JsonNode.Parse(json)!.AsObject());
+
+        entry.StoredBytes.Should().BeLessThan(first.StoredBytes + 200, "what the second object shares with the first costs next to nothing");
+        entry.StoredBytes.Should().BeLessThan(json.Length / 8);
+        KubernetesJson.Serialize(entry.Read<V1Deployment>()).Should().Be(json);
+        KubernetesJson.Serialize(first.Read<V1Deployment>()).Should().Be(KubernetesJson.Serialize(Deployment(containers: 2)));
+        alone.Read<V1Deployment>().Metadata.Name.Should().Be("x", "a store's first object reads back from its own dictionary");
+    }
+
+    [Fact]
+    public void An_object_unlike_its_stores_dictionary_still_compresses_and_reads_back_exactly()
+    {
+        var store = new ObjectStore();
+        store.Entry(JsonNode.Parse(KubernetesJson.Serialize(Deployment(containers: 1)))!.AsObject());
+        var map = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "a", NamespaceProperty = "b" }, Data = new Dictionary<string, string> { ["text"] = string.Join(' ', Enumerable.Repeat("the same words again", 100)) } };
+        var json = JsonNode.Parse(KubernetesJson.Serialize(map))!.ToJsonString();
+
+        var entry = store.Entry(JsonNode.Parse(json)!.AsObject());
+
+        entry.StoredBytes.Should().BeLessThan(json.Length / 4);
+        entry.Read(System.Text.Encoding.UTF8.GetString).Should().Be(json);
+    }
+
+    [Fact]
+    public void A_sample_too_large_or_too_small_makes_no_dictionary()
+    {
+        CompressionDictionary.From(new byte[CompressionDictionary.MaxSampleBytes + 1]).Should().BeNull("every compression deflates the sample again");
+        CompressionDictionary.From(new byte[CacheEntry.CompressAbove]).Should().BeNull();
+        CompressionDictionary.From(new byte[CompressionDictionary.MaxSampleBytes]).Should().NotBeNull();
+    }
+
+    [Fact]
+    public void A_store_whose_first_object_is_too_large_for_a_dictionary_takes_a_later_one()
+    {
+        var store = new ObjectStore();
+        var huge = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "huge", NamespaceProperty = "b" }, Data = new Dictionary<string, string> { ["x"] = new string('x', CompressionDictionary.MaxSampleBytes) } };
+        var bigEntry = store.Entry(JsonNode.Parse(KubernetesJson.Serialize(huge))!.AsObject());
+        store.Entry(JsonNode.Parse(KubernetesJson.Serialize(Deployment(containers: 2)))!.AsObject());
+        var json = KubernetesJson.Serialize(Renamed(Deployment(containers: 2), "blog-web", "registry.example.com/blog:2.4.1"));
+
+        var entry = store.Entry(JsonNode.Parse(json)!.AsObject());
+
+        bigEntry.Read<V1ConfigMap>().Data["x"].Should().HaveLength(CompressionDictionary.MaxSampleBytes);
+        entry.StoredBytes.Should().BeLessThan(json.Length / 8, "the Deployment became the dictionary");
+        KubernetesJson.Serialize(entry.Read<V1Deployment>()).Should().Be(json);
+    }
+
+    [Fact]
+    public void An_update_keeps_one_instance_of_the_key_for_the_dictionary_the_entry_and_its_index_buckets()
+    {
+        var store = new ObjectStore();
+        var first = store.Entry(JsonNode.Parse(KubernetesJson.Serialize(Deployment(containers: 1)))!.AsObject());
+        store.Upsert(first);
+        var updated = Deployment(containers: 1);
+        updated.Metadata.ResourceVersion = "43";
+        var second = store.Entry(JsonNode.Parse(KubernetesJson.Serialize(updated))!.AsObject());
+        var relisted = Deployment(containers: 1);
+        relisted.Metadata.ResourceVersion = "44";
+        var third = store.Entry(JsonNode.Parse(KubernetesJson.Serialize(relisted))!.AsObject());
+        second.Key.Should().NotBeSameAs(first.Key, "each event's entry starts with its own copy");
+
+        store.Upsert(second);
+        store.Replace([third]);
+
+        second.Key.Should().BeSameAs(first.Key);
+        third.Key.Should().BeSameAs(first.Key, "a relist keeps the instance too");
+        store.ByIndex(ObjectStore.NamespaceIndex, "shop").Should().ContainSingle().Which.Should().BeSameAs(third);
+        store.Get("shop/shop-web").Should().BeSameAs(third);
+    }
+
     [Theory]
     [InlineData("42")]
     [InlineData("0")]
@@ -103,7 +196,7 @@ public sealed class CacheEntryTests
             Kind = kind,
             Metadata = new V1ObjectMeta { Name = "child", NamespaceProperty = "b", ResourceVersion = "1", OwnerReferences = [new V1OwnerReference { Uid = new string([.. uid]), Name = "app", Kind = "WebApp", ApiVersion = "kuroku.dev/v1alpha1" }] },
         }))!.AsObject());
-        static string OwnerValue(CacheEntry entry) => entry.Indexed.Single(i => i.Key == ObjectStore.OwnerIndex).Value.Single();
+        static string OwnerValue(ObjectStore store, CacheEntry entry) => store.IndexValues(entry, ObjectStore.OwnerIndex).Single();
         var pool = new IndexValuePool();
         var (maps, services, apart) = (new ObjectStore(values: pool), new ObjectStore(values: pool), new ObjectStore());
 
@@ -114,8 +207,8 @@ public sealed class CacheEntryTests
         services.Upsert(service);
         apart.Upsert(elsewhere);
 
-        OwnerValue(service).Should().BeSameAs(OwnerValue(map), "the second store takes the instance the first one holds");
-        OwnerValue(elsewhere).Should().NotBeSameAs(OwnerValue(map), "a store outside the pool keeps its own");
+        OwnerValue(services, service).Should().BeSameAs(OwnerValue(maps, map), "the second store takes the instance the first one holds");
+        OwnerValue(apart, elsewhere).Should().NotBeSameAs(OwnerValue(maps, map), "a store outside the pool keeps its own");
         pool.Count.Should().Be(2, "the uid and the namespace");
         maps.Delete(map.Key);
         pool.Count.Should().Be(2, "the Service still names both");
