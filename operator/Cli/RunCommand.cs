@@ -69,9 +69,7 @@ public static class RunCommand
         var inCluster = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster();
         try
         {
-            _ = inCluster
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+            _ = KubeconfigLoader.Load(options.Kubeconfig, options.Context);
             return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

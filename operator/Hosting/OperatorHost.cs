@@ -193,7 +193,5 @@ public static class OperatorHost
     }
 
     private static KubernetesClientConfiguration ClientConfiguration(OperatorOptions options) =>
-        options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+        KubeconfigLoader.Load(options.Kubeconfig, options.Context);
 }
