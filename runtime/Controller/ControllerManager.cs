@@ -91,6 +91,7 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
         Queue = queue;
         reader.Reset();
         var indexValues = new IndexValuePool();     // shared by this term's stores, dropped with them
+        using var listPages = new SemaphoreSlim(Math.Max(1, options.Informers.ConcurrentListPages));
         var informers = watches.Select(w => w.Build(
             target => sourceFactory(target with { Namespace = options.Namespace }),
             queue,
@@ -98,7 +99,8 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
             time,
             loggers.CreateLogger("Kuroku.Runtime.Informers." + w.EntityType.Name + (w.MetadataOnly ? "Metadata" : "")),
             options.Informers,
-            indexValues)).ToList();
+            indexValues,
+            listPages)).ToList();
 
         using var informersCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var informerTasks = informers.Select(i => Task.Run(() => i.RunAsync(informersCts.Token), CancellationToken.None)).ToList();

@@ -42,7 +42,7 @@ public sealed record WatchRegistration
     public IReadOnlyDictionary<string, IndexFunc>? Indexers { get; init; }
 
     /// <summary>Builds the informer for one leadership term, wires its handlers to the queue and its store to the reader.</summary>
-    public Informer Build(Func<ListWatchTarget, IListWatchSource> sourceFactory, WorkQueue queue, CacheReader reader, TimeProvider time, ILogger logger, InformerOptions options, IndexValuePool? indexValues = null)
+    public Informer Build(Func<ListWatchTarget, IListWatchSource> sourceFactory, WorkQueue queue, CacheReader reader, TimeProvider time, ILogger logger, InformerOptions options, IndexValuePool? indexValues = null, SemaphoreSlim? listPages = null)
     {
         ArgumentNullException.ThrowIfNull(sourceFactory);
         ArgumentNullException.ThrowIfNull(reader);
@@ -50,7 +50,7 @@ public sealed record WatchRegistration
         var transform = MetadataOnly
             ? CacheTransforms.IdentityOnly
             : Transform ?? CacheTransforms.StripBookkeeping;
-        var informer = new Informer(Resource, sourceFactory(target), time, logger, options, transform, Indexers, indexValues: indexValues);
+        var informer = new Informer(Resource, sourceFactory(target), time, logger, options, transform, Indexers, indexValues: indexValues, listPages: listPages);
         informer.AddHandler(EnqueueHandler(queue, reader));
         reader.Attach(EntityType, MetadataOnly, informer.Store);
         return informer;

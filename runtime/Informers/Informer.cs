@@ -39,6 +39,7 @@ public sealed class Informer : IInformer
     private readonly List<ResourceEventHandler> handlers = [];
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string lastResourceVersion = "";
+    private readonly SemaphoreSlim? listPages;
 
     /// <param name="resource">What is listed and watched (for logs and metrics).</param>
     /// <param name="source">The list-watch source.</param>
@@ -49,6 +50,7 @@ public sealed class Informer : IInformer
     /// <param name="indexers">Indexes beyond namespace and owner.</param>
     /// <param name="random">Jitter source (tests fix it).</param>
     /// <param name="indexValues">Index values shared with the other informers of the same term; default: the store's own.</param>
+    /// <param name="listPages">Shared with the other informers of the same term: one slot per page being listed; default: no limit.</param>
     public Informer(
         ResourceType resource,
         IListWatchSource source,
@@ -58,8 +60,10 @@ public sealed class Informer : IInformer
         CacheTransform? transform = null,
         IReadOnlyDictionary<string, IndexFunc>? indexers = null,
         Random? random = null,
-        IndexValuePool? indexValues = null)
+        IndexValuePool? indexValues = null,
+        SemaphoreSlim? listPages = null)
     {
+        this.listPages = listPages;
         Resource = resource ?? throw new ArgumentNullException(nameof(resource));
         this.source = source ?? throw new ArgumentNullException(nameof(source));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
@@ -153,10 +157,22 @@ public sealed class Informer : IInformer
             {
                 do
                 {
-                    using var page = await source.ListAsync(continueToken, cancellationToken).ConfigureAwait(false);
-                    entries.AddRange(page.Items.Select(item => Store.Entry(transform(item))));
-                    resourceVersion = page.ResourceVersion;
-                    continueToken = page.Continue;
+                    if (listPages is not null)
+                    {
+                        await listPages.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        using var page = await source.ListAsync(continueToken, cancellationToken).ConfigureAwait(false);
+                        entries.AddRange(page.Items.Select(item => Store.Entry(transform(item))));
+                        resourceVersion = page.ResourceVersion;
+                        continueToken = page.Continue;
+                    }
+                    finally
+                    {
+                        listPages?.Release();
+                    }
                 }
                 while (!string.IsNullOrEmpty(continueToken));
             }

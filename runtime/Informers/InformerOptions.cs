@@ -15,6 +15,15 @@ public sealed record InformerOptions
     /// <summary>Longest wait between attempts.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many list pages the informers of one controller fetch and turn into cache entries at the same time.
+    /// A page of full objects is megabytes of JSON with its parsed index and trees while it is read; at a
+    /// start over a fleet every informer lists at once, and that, not the cache, made the start's peak.
+    /// Measured on a restart over 10,000 apps (scale benchmark, two runs each): peak RSS 267-294 MiB with
+    /// no limit, 252-261 with two pages, 245-249 with one; caches synced after 10-12, 11.5, 12-13.5 s.
+    /// </summary>
+    public int ConcurrentListPages { get; init; } = 1;
+
     /// <summary>Where watch restarts are counted.</summary>
     public IInformerMetrics Metrics { get; init; } = NoopInformerMetrics.Instance;
 }

@@ -35,9 +35,17 @@ public sealed class FakeListWatchSource : IListWatchSource
 
     public static JsonObject Json(IKubernetesObject<V1ObjectMeta> obj) => JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
 
-    public Task<ListPage> ListAsync(string? continueToken, CancellationToken cancellationToken)
+    /// <summary>When set, each page is served only once the task it returns (given the continue token) completes.</summary>
+    public Func<string?, Task>? Hold { get; set; }
+
+    public async Task<ListPage> ListAsync(string? continueToken, CancellationToken cancellationToken)
     {
         Lists.Writer.TryWrite(continueToken);
+        if (Hold is { } hold)
+        {
+            await hold(continueToken).WaitAsync(cancellationToken);
+        }
+
         if (continueToken is not null && ExpireNextContinue)
         {
             ExpireNextContinue = false;
@@ -49,7 +57,7 @@ public sealed class FakeListWatchSource : IListWatchSource
         var count = PageSize == 0 ? list.Items.Count : PageSize;
         var page = list.Items.Skip(start).Take(count).Select(Json).ToList();
         var next = start + count < list.Items.Count ? (start + count).ToString(CultureInfo.InvariantCulture) : null;
-        return Task.FromResult(new ListPage(page, list.ResourceVersion, next));
+        return new ListPage(page, list.ResourceVersion, next);
     }
 
     public async IAsyncEnumerable<WatchEvent> WatchAsync(string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -229,4 +229,42 @@ public sealed class InformerListWatchTests : IAsyncDisposable
 
         stop.Dispose();
     }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public async Task Informers_sharing_a_page_limit_list_no_more_pages_at_once_than_it_allows(int slots, bool secondListsMeanwhile)
+    {
+        using var pages = new SemaphoreSlim(slots);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (first, second) = (new FakeListWatchSource { PageSize = 1 }, new FakeListWatchSource { PageSize = 1 });
+        first.CurrentList = new([Map("a", "1"), Map("b", "2")], "5");
+        second.CurrentList = new([Map("c", "3"), Map("d", "4")], "6");
+        first.Hold = _ => held.Task;
+        Informer Make(FakeListWatchSource source) => new(ResourceType.Of<V1ConfigMap>(), source, time, NullLogger.Instance, random: new Random(1), listPages: pages);
+        var (one, two) = (Make(first), Make(second));
+
+        var runs = new[] { one.RunAsync(stop.Token) };
+        await first.Lists.Reader.ReadAsync();
+        runs = [.. runs, two.RunAsync(stop.Token)];
+        if (secondListsMeanwhile)
+        {
+            (await second.Lists.Reader.ReadAsync()).Should().BeNull("a second slot lets the other informer list while the first page is out");
+        }
+        else
+        {
+            await Task.Delay(200);
+            second.Lists.Reader.TryRead(out _).Should().BeFalse("the only slot is held by the first informer's page");
+        }
+
+        held.SetResult();
+        await one.WaitForSyncAsync(stop.Token);
+        await two.WaitForSyncAsync(stop.Token);
+
+        Names(one).Should().Equal("a", "b");
+        Names(two).Should().Equal("c", "d");
+        pages.CurrentCount.Should().Be(slots, "every page gives its slot back");
+        await stop.CancelAsync();
+        await Task.WhenAll(runs);
+    }
 }
