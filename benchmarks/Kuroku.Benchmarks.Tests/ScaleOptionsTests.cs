@@ -16,9 +16,9 @@ public sealed class ScaleOptionsTests
         options!.Apps.Should().Be(1000);
         options.Workers.Should().Be(2);
         options.SteadySeconds.Should().Be(30);
-        chartLimit.Should().Be("512Mi");
+        chartLimit.Should().Be("384Mi");
         options.MemoryLimit.Should().Be(chartLimit, "the benchmark measures the operator as the chart runs it");
-        options.HeapHardLimitBytes.Should().Be(0x18000000, "75% of 512Mi, as .NET derives it from a container's limit");
+        options.HeapHardLimitBytes.Should().Be(0x12000000, "75% of 384Mi, as .NET derives it from a container's limit");
         options.EffectiveFloorConcurrency.Should().Be(2);
         options.Runs(Phase.Floor).Should().BeTrue();
     }

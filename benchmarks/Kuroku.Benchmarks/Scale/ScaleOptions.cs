@@ -22,7 +22,7 @@ public sealed record ScaleOptions
           --workers N              the operator's --workers                           (default 2)
           --memory-limit Q|none    the container limit the operator's GC heap is capped by, as a
                                    container caps it (DOTNET_GCHeapHardLimit = 75% of it);
-                                   none: uncapped                 (default 512Mi, the chart's limit)
+                                   none: uncapped                 (default 384Mi, the chart's limit)
           --kubeconfig PATH        run against this cluster (fresh namespaces, deleted afterwards);
                                    default: the in-process API server
           --operator PATH          Kuroku.Operator.dll to run (default: the Release build beside
@@ -44,10 +44,10 @@ public sealed record ScaleOptions
     public int Workers { get; init; } = 2;
 
     /// <summary>The memory limit in bytes, or null when the heap is not capped.</summary>
-    public long? MemoryLimitBytes { get; init; } = 512L * 1024 * 1024;
+    public long? MemoryLimitBytes { get; init; } = 384L * 1024 * 1024;
 
-    /// <summary>How the limit was written (512Mi), for the report.</summary>
-    public string MemoryLimit { get; init; } = "512Mi";
+    /// <summary>How the limit was written (384Mi), for the report.</summary>
+    public string MemoryLimit { get; init; } = "384Mi";
 
     public string? Kubeconfig { get; init; }
 
