@@ -107,4 +107,47 @@ public sealed class KubeconfigLoaderTests : IDisposable
         FluentActions.Invoking(() => KubeconfigLoader.Read(missing)).Should().Throw<k8s.Exceptions.KubeConfigException>().WithMessage($"*not found at {missing.FullName}");
         FluentActions.Invoking(() => KubeconfigLoader.Read(Write(""))).Should().Throw<k8s.Exceptions.KubeConfigException>().WithMessage("it is empty or not a kubeconfig");
     }
+
+    [Fact]
+    public void A_kubeconfig_list_merges_as_kubectl_does_first_name_and_first_current_context_win_missing_files_skipped()
+    {
+        var first = Path.Combine(directory.FullName, "first");
+        var second = Path.Combine(directory.FullName, "second");
+        File.WriteAllText(first, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - {name: shared, cluster: {server: "https://first:6443"}}
+            users:
+            - {name: robot, user: {token: one}}
+            contexts:
+            - {name: a, context: {cluster: shared, user: robot}}
+            """);
+        File.WriteAllText(second, """
+            apiVersion: v1
+            kind: Config
+            current-context: b
+            clusters:
+            - {name: shared, cluster: {server: "https://second:6443"}}
+            - {name: other, cluster: {server: "https://other:6443"}}
+            users:
+            - {name: robot, user: {token: two}}
+            contexts:
+            - {name: b, context: {cluster: other, user: robot, namespace: shop}}
+            """);
+        var list = string.Join(Path.PathSeparator, first, Path.Combine(directory.FullName, "missing"), second);
+
+        var merged = KubeconfigLoader.ReadList(list);
+        var current = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged);
+
+        merged.CurrentContext.Should().Be("b", "the first file sets none, the second does");
+        merged.Clusters.Select(c => (c.Name, c.ClusterEndpoint.Server)).Should().Equal(("shared", "https://first:6443"), ("other", "https://other:6443"));
+        merged.Users.Should().ContainSingle().Which.UserCredentials.Token.Should().Be("one");
+        merged.Contexts.Select(c => c.Name).Should().Equal("a", "b");
+        current.Host.Should().Be("https://other:6443");
+        current.AccessToken.Should().Be("one");
+        current.Namespace.Should().Be("shop");
+        FluentActions.Invoking(() => KubeconfigLoader.ReadList(Path.Combine(directory.FullName, "x") + Path.PathSeparator + Path.Combine(directory.FullName, "y")))
+            .Should().Throw<k8s.Exceptions.KubeConfigException>().WithMessage("none of the files in $KUBECONFIG exists: *");
+    }
 }
