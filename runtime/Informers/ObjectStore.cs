@@ -186,7 +186,7 @@ public sealed class CacheEntry
 /// compressed against: most of an object then refers back to the same kind's common text. .NET's deflate
 /// takes no preset dictionary, so the same effect is had from the stream itself: an entry is deflated as
 /// this sample followed by its own JSON, with a sync flush between the two. Everything up to the flush
-/// depends only on the sample, so it is the same bytes every time (<see cref="Prefix"/>, kept once) and
+/// depends only on the sample, so it is the same bytes every time (the prefix, kept once) and
 /// only what follows it is stored; reading inflates the prefix and the stored bytes as one stream and
 /// skips the sample. An entry whose prefix would come out different is compressed without the dictionary.
 /// </summary>
@@ -199,6 +199,8 @@ public sealed class CompressionDictionary
     private static readonly ZLibCompressionOptions Level = new() { CompressionLevel = 1 };
 
     private readonly byte[] sample;
+
+    // The sample deflated and sync-flushed: how every entry's deflate stream begins.
     private readonly byte[] prefix;
 
     private CompressionDictionary(byte[] sample)
@@ -212,9 +214,6 @@ public sealed class CompressionDictionary
             prefix = output.ToArray();
         }
     }
-
-    /// <summary>The sample's bytes deflated and sync-flushed: how every entry's deflate stream begins.</summary>
-    internal ReadOnlySpan<byte> Prefix => prefix;
 
     /// <summary>A dictionary made of a copy of <paramref name="json"/>, or null if it is too small or too large to serve as one.</summary>
     public static CompressionDictionary? From(ReadOnlySpan<byte> json) =>
