@@ -83,6 +83,13 @@ public sealed class CacheEntry
     public int StoredBytes => stored.Length;
 
     /// <summary>
+    /// About what the entry costs the heap: its JSON's bytes, the entry and its arrays (object headers and
+    /// fields; the key and index values are shared and not counted). What a replaced or deleted entry leaves
+    /// behind as garbage, for <see cref="ObjectStore.ReleasedBytes"/>.
+    /// </summary>
+    public long Footprint => 24 + stored.Length + 72 + 24 + (8L * Indexed.Length);
+
+    /// <summary>
     /// The entry's values in each of its store's indexes, by the index's position: null for none, the value
     /// itself for one (the usual case: one namespace, one owner), a string array for several. No array per
     /// index and no index name per entry: at fleet scale that was about 120 bytes an object.
@@ -297,6 +304,10 @@ public sealed class ObjectStore
     // The first object of this store that can serve as one; set once, read by every Entry after it.
     private CompressionDictionary? dictionary;
 
+    // Footprints of the entries held, and of every entry replaced or deleted since the store was made.
+    private long heldBytes;
+    private long releasedBytes;
+
     /// <param name="indexers">Indexes beyond namespace and owner.</param>
     /// <param name="values">Where index values are shared with other stores; default: this store's own pool.</param>
     public ObjectStore(IReadOnlyDictionary<string, IndexFunc>? indexers = null, IndexValuePool? values = null)
@@ -329,6 +340,16 @@ public sealed class ObjectStore
             }
         }
     }
+
+    /// <summary>About what the held entries cost the heap (the sum of their <see cref="CacheEntry.Footprint"/>).</summary>
+    public long HeldBytes => Interlocked.Read(ref heldBytes);
+
+    /// <summary>
+    /// The footprints of every entry replaced or deleted since the store was made: garbage the store has left
+    /// for the GC, most of it in the oldest generation (an object changes minutes after it was cached). Only
+    /// grows; a reader takes differences.
+    /// </summary>
+    public long ReleasedBytes => Interlocked.Read(ref releasedBytes);
 
     /// <summary>Makes the entry for an object (already transformed): its key, resourceVersion, bytes and index values.</summary>
     public CacheEntry Entry(JsonObject obj)
@@ -409,10 +430,12 @@ public sealed class ObjectStore
             {
                 Unindex(old);
                 entry.ShareKey(old);
+                Released(old);
             }
 
             items[entry.Key] = entry;
             Index(entry);
+            Held(entry);
             return new StoreChange(old is null ? WatchEventType.Added : WatchEventType.Modified, old, entry);
         }
     }
@@ -428,6 +451,7 @@ public sealed class ObjectStore
             }
 
             Unindex(old);
+            Released(old);
             return old;
         }
     }
@@ -453,6 +477,7 @@ public sealed class ObjectStore
                 var old = items[key];
                 items.Remove(key);
                 Unindex(old);
+                Released(old);
                 changes.Add(new StoreChange(WatchEventType.Deleted, old, null));
             }
 
@@ -462,10 +487,12 @@ public sealed class ObjectStore
                 {
                     Unindex(old);
                     entry.ShareKey(old);
+                    Released(old);
                 }
 
                 items[entry.Key] = entry;
                 Index(entry);
+                Held(entry);
                 if (old is null)
                 {
                     changes.Add(new StoreChange(WatchEventType.Added, null, entry));
@@ -478,6 +505,15 @@ public sealed class ObjectStore
         }
 
         return changes;
+    }
+
+    // Under the gate; the counters are read without it.
+    private void Held(CacheEntry entry) => Interlocked.Add(ref heldBytes, entry.Footprint);
+
+    private void Released(CacheEntry entry)
+    {
+        Interlocked.Add(ref heldBytes, -entry.Footprint);
+        Interlocked.Add(ref releasedBytes, entry.Footprint);
     }
 
     private static List<CacheEntry> Sorted(IEnumerable<CacheEntry> entries) =>

@@ -216,4 +216,45 @@ public sealed class CacheEntryTests
         pool.Count.Should().Be(0, "once no store of the pool names a value, the pool lets it go");
         apart.ByIndex(ObjectStore.OwnerIndex, uid).Should().ContainSingle();
     }
+
+    [Fact]
+    public void A_store_counts_what_it_holds_and_what_it_lets_go_on_updates_deletes_and_relists()
+    {
+        var store = new ObjectStore();
+        CacheEntry Map(string name, string version, string value) => store.Entry(JsonNode.Parse(KubernetesJson.Serialize(new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "shop", ResourceVersion = version },
+            Data = new Dictionary<string, string> { ["value"] = value },
+        }))!.AsObject());
+        var a1 = Map("a", "1", new string('x', 2000));
+        var b1 = Map("b", "2", "small");
+
+        store.Upsert(a1);
+        store.Upsert(b1);
+        store.HeldBytes.Should().Be(a1.Footprint + b1.Footprint);
+        store.ReleasedBytes.Should().Be(0);
+        a1.Footprint.Should().BeGreaterThan(a1.StoredBytes, "the entry's own objects count too");
+
+        var a2 = Map("a", "3", "now small");
+        store.Upsert(a2);
+        store.HeldBytes.Should().Be(a2.Footprint + b1.Footprint);
+        store.ReleasedBytes.Should().Be(a1.Footprint, "the replaced entry is garbage now");
+
+        store.Delete("shop/b");
+        store.HeldBytes.Should().Be(a2.Footprint);
+        store.ReleasedBytes.Should().Be(a1.Footprint + b1.Footprint);
+        store.Delete("shop/b");
+        store.ReleasedBytes.Should().Be(a1.Footprint + b1.Footprint, "deleting a key the store does not hold releases nothing");
+
+        var a3 = Map("a", "3", "now small");
+        var c = Map("c", "4", "new");
+        store.Replace([a3, c]);
+        store.HeldBytes.Should().Be(a3.Footprint + c.Footprint);
+        store.ReleasedBytes.Should().Be(a1.Footprint + b1.Footprint + a2.Footprint, "a relist replaces every entry it lists, changed or not");
+        store.Replace([]);
+        store.HeldBytes.Should().Be(0);
+        store.ReleasedBytes.Should().Be(a1.Footprint + b1.Footprint + a2.Footprint + a3.Footprint + c.Footprint);
+    }
 }
