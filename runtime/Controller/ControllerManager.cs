@@ -20,6 +20,9 @@ public sealed record ControllerManagerOptions
     public ControllerOptions Controller { get; init; } = new();
 
     public InformerOptions Informers { get; init; } = new();
+
+    /// <summary>Full collections paced by the caches' garbage.</summary>
+    public CachePacedCollectionOptions Collection { get; init; } = new();
 }
 
 /// <summary>
@@ -124,9 +127,11 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var controller = new ReconcileController(options.Name, queue, reconciler, options.Controller, time, logger, controllerMetrics);
             var resync = ResyncAsync(queue, informers[0].Store, stoppingToken);
+            var collections = CollectAsync([.. informers.Select(i => i.Store)], logger, stoppingToken);
             running = true;
             await controller.RunAsync(stoppingToken).ConfigureAwait(false);
             await resync.ConfigureAwait(false);
+            await collections.ConfigureAwait(false);
         }
         finally
         {
@@ -135,6 +140,42 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
             await Task.WhenAll(informerTasks).ConfigureAwait(false);
             Queue = null;
             logger.LogInformation("Controller {Controller} stopped", options.Name);
+        }
+    }
+
+    // Asks for a full compacting collection when the caches have left enough garbage (CachePacedCollection).
+    private async Task CollectAsync(IReadOnlyList<ObjectStore> stores, ILogger logger, CancellationToken stoppingToken)
+    {
+        var pacing = new CachePacedCollection(options.Collection);
+        if (options.Collection.ReleasedFraction <= 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Collection.CheckEvery, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var released = stores.Sum(s => s.ReleasedBytes);
+                var held = stores.Sum(s => s.HeldBytes);
+                if (!pacing.ShouldCollect(released, held, GC.CollectionCount(GC.MaxGeneration), time.GetUtcNow()))
+                {
+                    continue;
+                }
+
+                var since = pacing.ReleasedSince(released);
+                var before = GC.GetTotalMemory(forceFullCollection: false);
+                GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                pacing.Collected(released, GC.CollectionCount(GC.MaxGeneration), time.GetUtcNow());
+                logger.LogDebug(
+                    "Full collection after the caches released {Released} bytes (holding {Held}): heap {Before} -> {After} bytes",
+                    since, held, before, GC.GetTotalMemory(forceFullCollection: false));
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
