@@ -44,6 +44,7 @@ public static class RunCommand
             return await CommandLine.UsageAsync(stderr, declaration.Command, problem);
         }
 
+        MallocArenas.Limit(MallocArenas.Operator, environment);
         try
         {
             await using var app = OperatorHost.Build(options);
