@@ -143,7 +143,7 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
         }
     }
 
-    // Asks for a full compacting collection when the caches have left enough garbage (CachePacedCollection).
+    // Asks for a full compacting collection when the oldest generations hold enough garbage (CachePacedCollection).
     private async Task CollectAsync(IReadOnlyList<ObjectStore> stores, ILogger logger, CancellationToken stoppingToken)
     {
         var pacing = new CachePacedCollection(options.Collection);
@@ -152,26 +152,35 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
             return;
         }
 
+        HeapReading Read()
+        {
+            var generations = GC.GetGCMemoryInfo(GCKind.Any).GenerationInfo;
+            return new HeapReading(
+                stores.Sum(s => s.ReleasedBytes),
+                stores.Sum(s => s.HeldBytes),
+                generations[2].SizeAfterBytes + generations[3].SizeAfterBytes,
+                GC.CollectionCount(GC.MaxGeneration));
+        }
+
         using var timer = new PeriodicTimer(options.Collection.CheckEvery, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var released = stores.Sum(s => s.ReleasedBytes);
-                var held = stores.Sum(s => s.HeldBytes);
-                if (!pacing.ShouldCollect(released, held, GC.CollectionCount(GC.MaxGeneration), time.GetUtcNow()))
+                var before = Read();
+                if (!pacing.ShouldCollect(before, time.GetUtcNow()))
                 {
                     continue;
                 }
 
-                var since = pacing.ReleasedSince(released);
-                var before = GC.GetTotalMemory(forceFullCollection: false);
+                var garbage = pacing.GarbageSince(before);
                 GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-                pacing.Collected(released, GC.CollectionCount(GC.MaxGeneration), time.GetUtcNow());
+                var after = Read();
+                pacing.Collected(after, time.GetUtcNow());
                 logger.LogDebug(
-                    "Full collection after the caches released {Released} bytes (holding {Held}): heap {Before} -> {After} bytes",
-                    since, held, before, GC.GetTotalMemory(forceFullCollection: false));
+                    "Full collection for an estimated {Garbage} bytes of garbage (caches hold {Held}): oldest generations {Before} -> {After} bytes",
+                    garbage, before.Held, before.OldGenerations, after.OldGenerations);
             }
         }
         catch (OperationCanceledException)
