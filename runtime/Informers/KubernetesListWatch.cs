@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -52,61 +53,105 @@ public sealed class KubernetesListWatch : IListWatchSource
         }
 
         using var response = await SendAsync("list", query, target.MetadataOnly ? MetadataListMediaType : "application/json", cancellationToken).ConfigureAwait(false);
-        // A page is held as one JSON document (its bytes and an index of them); each item becomes a mutable
-        // tree only when the informer takes it, one at a time. A whole page of trees would cost ten times its
-        // JSON: 500 Deployments, tens of MB, on every informer listing at once during a start.
-        // Read into a pooled buffer: a page of full objects is megabytes, and a fresh array per page would
-        // land on the large object heap, which only a full collection frees (a restart lists them all).
-        var buffer = await PooledJson.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        JsonDocument list;
+        // A page is held as its bytes and where each item lies in them; each item becomes a mutable tree only
+        // when the informer takes it, one at a time. A whole page of trees would cost ten times its JSON: 500
+        // Deployments, tens of MB, on every informer listing at once during a start. The bytes are read into
+        // pooled segments below the large object heap (SegmentedJson), and each item is parsed on its own, so no
+        // page-sized array is made: neither for the bytes nor for a JsonDocument's index of a whole page.
+        var body = await SegmentedJson.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
         try
         {
-            list = JsonDocument.Parse(buffer.Memory);
+            var (items, resourceVersion, next) = Scan(body.Sequence);
+            return new ListPage(new PageItems(body.Sequence, items, this), resourceVersion, next) { Resources = body };
         }
         catch
         {
-            buffer.Dispose();
+            body.Dispose();
             throw;
         }
+    }
 
-        if (list.RootElement.ValueKind != JsonValueKind.Object)
+    // One pass over the page: the offset and length of every object in "items", and the list's resourceVersion
+    // and continue token. Anything but objects in "items" is skipped, as is every other property.
+    private (List<(long Start, long Length)> Items, string ResourceVersion, string? Continue) Scan(ReadOnlySequence<byte> page)
+    {
+        var reader = new Utf8JsonReader(page);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            list.Dispose();
-            buffer.Dispose();
             throw new JsonException($"the list of {Describe()} is not a JSON object");
         }
 
-        var root = list.RootElement;
-        var metadata = root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-        var resourceVersion = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? "" : "";
-        var next = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("continue", out var c) && c.GetString() is { Length: > 0 } token ? token : null;
-        return new ListPage(new PageItems(list, this), resourceVersion, next) { Resources = new PageResources(list, buffer) };
+        var items = new List<(long Start, long Length)>();
+        var resourceVersion = "";
+        string? next = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("items"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = reader.TokenStartIndex;
+                    var isObject = reader.TokenType == JsonTokenType.StartObject;
+                    reader.Skip();
+                    if (isObject)
+                    {
+                        items.Add((start, reader.BytesConsumed - start));
+                    }
+                }
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isVersion = reader.ValueTextEquals("resourceVersion"u8);
+                    var isContinue = !isVersion && reader.ValueTextEquals("continue"u8);
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String && (isVersion || isContinue))
+                    {
+                        var text = reader.GetString();
+                        if (isVersion)
+                        {
+                            resourceVersion = text ?? "";
+                        }
+                        else if (text is { Length: > 0 })
+                        {
+                            next = text;
+                        }
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return (items, resourceVersion, next);
     }
 
-    private sealed class PageResources(JsonDocument document, PooledJson buffer) : IDisposable
+    /// <summary>The items of one list page, each parsed into a tree of its own (and stamped) when it is read.</summary>
+    private sealed class PageItems(ReadOnlySequence<byte> page, List<(long Start, long Length)> items, KubernetesListWatch owner) : IReadOnlyList<JsonObject>
     {
-        public void Dispose()
-        {
-            document.Dispose();
-            buffer.Dispose();
-        }
-    }
-
-    /// <summary>The items of one list page, each parsed into a tree (and stamped) when it is read.</summary>
-    private sealed class PageItems : IReadOnlyList<JsonObject>
-    {
-        private readonly JsonElement[] items;
-        private readonly KubernetesListWatch owner;
-
-        public PageItems(JsonDocument page, KubernetesListWatch owner)
-        {
-            this.owner = owner;
-            items = page.RootElement.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array
-                ? [.. array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)]
-                : [];
-        }
-
-        public int Count => items.Length;
+        public int Count => items.Count;
 
         public JsonObject this[int index] => Read(items[index]);
 
@@ -120,10 +165,11 @@ public sealed class KubernetesListWatch : IListWatchSource
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
-        private JsonObject Read(JsonElement item)
+        private JsonObject Read((long Start, long Length) item)
         {
-            // Backed by the page's document, built as read: valid until the page is disposed.
-            var obj = JsonObject.Create(item)!;
+            // The tree owns a copy of the item's bytes: valid after the page is disposed.
+            var reader = new Utf8JsonReader(page.Slice(item.Start, item.Length));
+            var obj = (JsonObject)JsonNode.Parse(ref reader)!;
             owner.Stamp(obj);
             return obj;
         }

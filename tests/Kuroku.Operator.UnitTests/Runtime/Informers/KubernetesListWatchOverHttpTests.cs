@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Kuroku.Api.V1Alpha1;
 using Kuroku.Runtime.Abstractions;
 using Kuroku.Runtime.Client;
@@ -50,6 +51,16 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
             await context.Response.Body.FlushAsync();
             await context.Response.WriteAsync("""{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 15 (20)","reason":"Expired","code":410}}""" + "\n");
         });
+        server.MapGet("/apis/kuroku.dev/v1alpha1/namespaces/big/webapps", async (HttpContext context) =>
+        {
+            // Larger than several read segments, items across their boundaries, metadata after the items,
+            // things that are not objects among the items, and properties no list has.
+            context.Response.ContentType = "application/json";
+            var items = Enumerable.Range(0, BigItems).Select(i =>
+                $$$"""{"metadata":{"name":"app-{{{i}}}","namespace":"big","resourceVersion":"{{{i + 1}}}"},"spec":{"image":"img:{{{i}}}","env":[{"name":"PAD","value":"{{{new string((char)('a' + (i % 26)), 997)}}}"}]}}""");
+            await context.Response.WriteAsync(
+                $$$"""{"apiVersion":"kuroku.dev/v1alpha1","kind":"WebAppList","extra":{"items":[1],"metadata":{"resourceVersion":"no"}},"items":[null,7,{{{string.Join(",", items)}}},"x"],"metadata":{"continue":"next \"page\"","resourceVersion":"4242"}}""");
+        });
         server.MapPost(Path, () => Results.Json(
             new { kind = "Status", apiVersion = "v1", status = "Failure", message = "webapps.kuroku.dev \"shop\" already exists", reason = "AlreadyExists", code = 409 },
             statusCode: 409));
@@ -76,6 +87,32 @@ public sealed class KubernetesListWatchOverHttpTests : IAsyncLifetime
         item.Spec.Image.Should().Be("shop:1");
         queries.Should().ContainSingle().Which.Should().Be("?limit=500");
         accepts.Should().ContainSingle().Which.Should().Be("application/json");
+    }
+
+    private const int BigItems = 300;
+
+    [Fact]
+    public async Task A_page_of_many_segments_gives_every_object_whole_and_its_metadata_wherever_it_stands()
+    {
+        var source = new KubernetesListWatch(client!, new ListWatchTarget(ResourceType.Of<WebApp>(), "big"));
+        List<JsonObject> items;
+        using (var list = await source.ListAsync(null, CancellationToken.None))
+        {
+            list.ResourceVersion.Should().Be("4242");
+            list.Continue.Should().Be("next \"page\"");
+            list.Items.Should().HaveCount(BigItems, "null, a number and a string among the items are not objects");
+            items = [.. list.Items];
+        }
+
+        // Read after the page was disposed: each object owns its bytes.
+        for (var i = 0; i < BigItems; i++)
+        {
+            var app = CacheJson.Deserialize<WebApp>(items[i]);
+            app.Kind.Should().Be("WebApp");
+            app.Metadata.Name.Should().Be($"app-{i}");
+            app.Spec.Image.Should().Be($"img:{i}");
+            app.Spec.Env.Should().ContainSingle().Which.Value.Should().Be(new string((char)('a' + (i % 26)), 997));
+        }
     }
 
     [Fact]
