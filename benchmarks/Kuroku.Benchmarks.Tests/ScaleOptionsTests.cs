@@ -23,6 +23,19 @@ public sealed class ScaleOptionsTests
         options.Runs(Phase.Floor).Should().BeTrue();
     }
 
+    [Fact]
+    public void The_operator_runs_with_the_environment_the_image_sets()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot(), "Dockerfile"));
+        var finalStage = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
+        var env = Regex.Match(finalStage, @"^ENV ((?:.*\\\n)*.*)$", RegexOptions.Multiline).Groups[1].Value;
+        var image = Regex.Matches(env, @"([A-Za-z_][A-Za-z0-9_]*)=(\S+)").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+
+        image.Should().ContainKey("MALLOC_ARENA_MAX").And.ContainKey("DOTNET_EnableWriteXorExecute");
+        image.Remove("TMPDIR");
+        OperatorProcess.ImageEnvironment.Should().Equal(image, "the benchmark measures the operator as the image runs it");
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

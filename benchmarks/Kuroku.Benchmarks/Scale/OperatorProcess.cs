@@ -81,6 +81,14 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The runtime's environment as the image (the Dockerfile's ENV) sets it, but its TMPDIR: the operator runs as it ships.</summary>
+    public static IReadOnlyDictionary<string, string> ImageEnvironment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_EnableWriteXorExecute"] = "0",
+        ["MALLOC_ARENA_MAX"] = "1",
+    };
+
     public static async Task<OperatorProcess> StartAsync(string dll, string kubeconfig, int workers, long? heapHardLimit, string logPath, CancellationToken cancellationToken)
     {
         var port = FreePort();
@@ -109,8 +117,11 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
 
         start.Environment["KUROKU_BENCH_LOG"] = logPath;
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";   // as the image (Dockerfile) runs it
+        foreach (var (key, value) in ImageEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         if (heapHardLimit is { } limit)
         {
             start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + limit.ToString("X", CultureInfo.InvariantCulture);
