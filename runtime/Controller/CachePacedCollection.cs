@@ -9,18 +9,18 @@ namespace Kuroku.Runtime.Controller;
 /// replaced minutes after it was cached, so what it leaves is in the oldest generation. During a fleet-wide
 /// release the replaced entries and their holes piled up to a third of the heap;</item>
 /// <item>how much the oldest generation and the large object heap grew beyond the caches' own growth: what
-/// was promoted and died since, such as the list pages' large buffers. On a restart over a fleet, 28 MB of
-/// them lay dead in the large object heap while every app was reconciled once.</item>
+/// reconciles and watch events had promoted there and was dead since. With this reading too, peak RSS at
+/// 10,000 apps went from 236-242 / 247-257 to 225 / 241 MiB (converge / new image, one run).</item>
 /// </list>
-/// Zero <see cref="ReleasedFraction"/> turns it off.
+/// Zero <see cref="GarbageFraction"/> turns it off.
 /// </summary>
 public sealed record CachePacedCollectionOptions
 {
     /// <summary>Collect once the garbage since the last full collection is this fraction of what the caches hold.</summary>
-    public double ReleasedFraction { get; init; } = 0.25;
+    public double GarbageFraction { get; init; } = 0.25;
 
     /// <summary>... and at least this many bytes (a small cache is not worth a full collection).</summary>
-    public long MinReleasedBytes { get; init; } = 4 * 1024 * 1024;
+    public long MinGarbageBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Never more often than this.</summary>
     public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -50,7 +50,7 @@ public sealed class CachePacedCollection(CachePacedCollectionOptions options)
     /// </summary>
     public bool ShouldCollect(HeapReading now, DateTimeOffset at)
     {
-        if (Options.ReleasedFraction <= 0)
+        if (Options.GarbageFraction <= 0)
         {
             return false;
         }
@@ -61,7 +61,7 @@ public sealed class CachePacedCollection(CachePacedCollectionOptions options)
             return false;
         }
 
-        var threshold = Math.Max(Options.MinReleasedBytes, (long)(now.Held * Options.ReleasedFraction));
+        var threshold = Math.Max(Options.MinGarbageBytes, (long)(now.Held * Options.GarbageFraction));
         return at - last >= Options.MinInterval && GarbageSince(now) >= threshold;
     }
 

@@ -21,7 +21,7 @@ public sealed record ControllerManagerOptions
 
     public InformerOptions Informers { get; init; } = new();
 
-    /// <summary>Full collections paced by the caches' garbage.</summary>
+    /// <summary>Full collections paced by the garbage in the oldest generations.</summary>
     public CachePacedCollectionOptions Collection { get; init; } = new();
 }
 
@@ -146,12 +146,12 @@ public sealed class ControllerManager<TPrimary> : IControllerRunner
     // Asks for a full compacting collection when the oldest generations hold enough garbage (CachePacedCollection).
     private async Task CollectAsync(IReadOnlyList<ObjectStore> stores, ILogger logger, CancellationToken stoppingToken)
     {
-        var pacing = new CachePacedCollection(options.Collection);
-        if (options.Collection.ReleasedFraction <= 0)
+        if (options.Collection.GarbageFraction <= 0)
         {
             return;
         }
 
+        var pacing = new CachePacedCollection(options.Collection);
         HeapReading Read()
         {
             var generations = GC.GetGCMemoryInfo(GCKind.Any).GenerationInfo;

@@ -6,7 +6,7 @@ namespace Kuroku.Runtime.Informers;
 
 /// <summary>
 /// One page of a list: its items, the list's resourceVersion, and the token of the next page (null on the
-/// last). Disposing it releases what its items are read from (a pooled buffer): read them first.
+/// last). Disposing it releases what its items are read from (pooled segments): read them first.
 /// </summary>
 public sealed record ListPage(IReadOnlyList<JsonObject> Items, string ResourceVersion, string? Continue) : IDisposable
 {

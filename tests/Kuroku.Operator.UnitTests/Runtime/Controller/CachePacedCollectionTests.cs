@@ -9,8 +9,8 @@ public sealed class CachePacedCollectionTests
 
     private static CachePacedCollection Pacing(double fraction = 0.25) => new(new CachePacedCollectionOptions
     {
-        ReleasedFraction = fraction,
-        MinReleasedBytes = 4 * MiB,
+        GarbageFraction = fraction,
+        MinGarbageBytes = 4 * MiB,
         MinInterval = TimeSpan.FromSeconds(5),
     });
 
